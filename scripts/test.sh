@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one line: "tests: N passed, N failed".
+# Usage: scripts/test.sh [extra dotnet test arguments]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+status=0
+dotnet build Mcp.Raw.sln -c Release -nologo -clp:ErrorsOnly || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "build failed (exit $status)"
+  echo "tests: 0 passed, 1 failed"
+  exit "$status"
+fi
+
+dotnet test Mcp.Raw.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" \
+  -- NUnit.Verbosity=0 "$@" || status=$?
+
+# Sum the counters of every TRX file: each test case is counted once, whatever project ran it.
+passed=0; failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(printf '%s' "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p')
+  f=$(printf '%s' "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')
+  e=$(printf '%s' "$counters" | sed -n 's/.* error="\([0-9]*\)".*/\1/p')
+  t=$(printf '%s' "$counters" | sed -n 's/.* timeout="\([0-9]*\)".*/\1/p')
+  a=$(printf '%s' "$counters" | sed -n 's/.* aborted="\([0-9]*\)".*/\1/p')
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without a failed test (a crash, or no TRX written): count it as a failure.
+  failed=1
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  echo "no tests ran"
+  failed=1; status=1
+fi
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
