@@ -8,7 +8,8 @@ namespace Mcp.Raw.Protocol.JsonRpc;
 /// <summary>
 /// Writes JSON-RPC requests, notifications, responses and errors into an <see cref="IBufferWriter{T}"/> through one
 /// reusable <see cref="Utf8JsonWriter"/>, reset per message. Output is compact and never contains a raw line break,
-/// so one message fits one SSE <c>data:</c> line. Not thread-safe: one instance per output stream.
+/// so one message fits one SSE <c>data:</c> line. Not thread-safe: one instance per output stream. When a write
+/// throws (for example on malformed raw JSON), part of the message may already be in the output: discard it.
 /// </summary>
 public sealed partial class JsonRpcWriter : IDisposable
 {
@@ -363,6 +364,11 @@ public sealed partial class JsonRpcWriter : IDisposable
         }
     }
 
-    /// <summary>Releases the JSON writer.</summary>
-    public void Dispose() => _json.Dispose();
+    /// <summary>Releases the JSON writer. Anything pending from a message that threw half-way is discarded.</summary>
+    public void Dispose()
+    {
+        // Detach from the last output first: Dispose flushes, and that output may already be gone.
+        _json.Reset(Stream.Null);
+        _json.Dispose();
+    }
 }
