@@ -1,3 +1,4 @@
+using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 
 namespace Mcp.Raw.Protocol.Tests;
@@ -101,4 +102,39 @@ public sealed class McpProtocolVersionsTests
     [Test]
     public void All_IsOrderedOldestFirst()
         => McpProtocolVersions.All.Should().BeInAscendingOrder().And.HaveCount(5);
+}
+
+[TestFixture]
+public sealed class McpBatchRulesTests
+{
+    private static JsonRpcPayload Read(string json) => JsonRpcReader.Read(System.Text.Encoding.UTF8.GetBytes(json));
+
+    [Test]
+    public void Batch_AllowedOnlyIn20250326_JR12_JR14()
+    {
+        var batch = Read("""[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"}]""");
+        McpBatchRules.IsAllowed(batch, McpProtocolVersion.V2025_03_26, out _).Should().BeTrue();
+        McpBatchRules.IsAllowed(batch, McpProtocolVersion.V2025_06_18, out var reason).Should().BeFalse();
+        reason.Should().Contain("batches");
+        McpBatchRules.IsAllowed(batch, McpProtocolVersion.V2026_07_28, out _).Should().BeFalse();
+    }
+
+    [Test]
+    public void Batch_NeverHoldsInitialize_JR13()
+    {
+        var batch = Read("""[{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}]""");
+        McpBatchRules.IsAllowed(batch, McpProtocolVersion.V2025_03_26, out var reason).Should().BeFalse();
+        reason.Should().Contain("initialize");
+    }
+
+    [Test]
+    public void Batch_WithModernEnvelope_IsRefused_MTR03()
+    {
+        var batch = Read("""[{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}]""");
+        McpBatchRules.IsAllowed(batch, McpProtocolVersion.V2025_03_26, out _).Should().BeFalse();
+    }
+
+    [Test]
+    public void SingleMessage_IsAlwaysAllowed()
+        => McpBatchRules.IsAllowed(Read("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"""), McpProtocolVersion.V2025_11_25, out _).Should().BeTrue();
 }

@@ -104,7 +104,8 @@ public static class McpProtocolVersions
             return false;
         }
 
-        foreach (var v in All)
+        // A plain loop over the enum range: no enumerator, no allocation.
+        for (var v = McpProtocolVersion.V2024_11_05; v <= McpProtocolVersion.V2026_07_28; v++)
         {
             if (utf8.SequenceEqual(v.ToUtf8()))
             {
