@@ -1,0 +1,25 @@
+namespace Mcp.Raw.Transport.Events;
+
+/// <summary>
+/// Stores the events of resumable streams so that a client can resume with <c>Last-Event-ID</c> (TR-41), on this
+/// process or another: the writer of a stream appends; a resumed connection reads the events after its id and then
+/// waits for more until the stream completes. Implementations must bound what they retain.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>Appends one event (the JSON of one message) and returns its sequence number, starting at 1.</summary>
+    ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the stream complete: readers end after its last event.</summary>
+    ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens the stream after <paramref name="afterSequence"/>. Returns null when the stream is unknown (never
+    /// existed, expired, or belongs to another session); throws <see cref="EventsLostException"/> when events after
+    /// that point are no longer retained.
+    /// </summary>
+    ValueTask<IEventStreamReader?> OpenAsync(StreamKey stream, long afterSequence, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets every stream of a session.</summary>
+    ValueTask RemoveSessionAsync(string sessionTag, CancellationToken cancellationToken = default);
+}

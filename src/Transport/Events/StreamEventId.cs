@@ -1,0 +1,34 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace Mcp.Raw.Transport.Events;
+
+/// <summary>
+/// An SSE event id: <c>{sessionTag}.{streamId}.{sequence}</c>. It encodes the session and the stream, so that
+/// <c>Last-Event-ID</c> maps back to exactly one stream of one session (TR-38, TR-39, TR-42).
+/// </summary>
+public readonly record struct StreamEventId(StreamKey Stream, long Sequence)
+{
+    /// <summary>Formats the id.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Stream.SessionTag}.{Stream.StreamId}.{Sequence}");
+
+    /// <summary>Parses an id; false when it is not one of ours.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out StreamEventId? id)
+    {
+        id = null;
+        if (string.IsNullOrEmpty(text) || text.Length > 200)
+        {
+            return false;
+        }
+
+        var parts = text.Split('.');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        {
+            return false;
+        }
+
+        id = new StreamEventId(new StreamKey(parts[0], parts[1]), sequence);
+        return true;
+    }
+}

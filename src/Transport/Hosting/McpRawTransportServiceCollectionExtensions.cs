@@ -1,0 +1,38 @@
+using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Http;
+using Mcp.Raw.Transport.Security;
+using Mcp.Raw.Transport.Sessions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the MCP HTTP transport.</summary>
+public static class McpRawTransportServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the transport: options, the in-memory session and event stores (replace them by registering your own
+    /// <see cref="ISessionStore"/> / <see cref="IEventStore"/> first), and the idle-session reaper. An
+    /// <see cref="IMcpMessageHandler"/> must be registered too (the server layer's <c>AddMcpRaw</c> does it).
+    /// </summary>
+    public static IServiceCollection AddMcpRawTransport(this IServiceCollection services, Action<StreamableHttpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<StreamableHttpOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<IEventStore, InMemoryEventStore>();
+        services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
+        services.TryAddSingleton<RequestGuard>();
+        services.TryAddSingleton<PostRequestHandler>();
+        services.TryAddSingleton<GetRequestHandler>();
+        services.TryAddSingleton<DeleteRequestHandler>();
+        services.TryAddSingleton<LegacySseHandler>();
+        services.TryAddSingleton<McpRawTransportMarker>();
+        services.AddHostedService<SessionReaper>();
+        return services;
+    }
+}

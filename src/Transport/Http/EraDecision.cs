@@ -1,0 +1,27 @@
+using Mcp.Raw.Protocol.Mcp;
+
+namespace Mcp.Raw.Transport.Http;
+
+/// <summary>What <see cref="ProtocolVersionPolicy"/> decided for one POSTed message.</summary>
+internal readonly record struct EraDecision(EraDecisionKind Kind, McpProtocolVersion Version, int HttpStatus = 200, int ErrorCode = 0, string? ErrorMessage = null, string? Requested = null)
+{
+    public static EraDecision Legacy(McpProtocolVersion version) => new(EraDecisionKind.Legacy, version);
+
+    public static EraDecision Modern(McpProtocolVersion version) => new(EraDecisionKind.Modern, version);
+
+    public static EraDecision Refuse(int status, int code, string message, string? requested = null)
+        => new(EraDecisionKind.Refuse, McpProtocolVersion.Unknown, status, code, message, requested);
+}
+
+/// <summary>The outcome kinds of era classification.</summary>
+internal enum EraDecisionKind
+{
+    /// <summary>Served under the 2025 rules (sessions, <c>initialize</c>).</summary>
+    Legacy,
+
+    /// <summary>Served statelessly under 2026-07-28.</summary>
+    Modern,
+
+    /// <summary>Refused before dispatch.</summary>
+    Refuse,
+}

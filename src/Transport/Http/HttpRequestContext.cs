@@ -1,0 +1,138 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport.Sessions;
+using Mcp.Raw.Transport.Sse;
+
+namespace Mcp.Raw.Transport.Http;
+
+/// <summary>A request served over HTTP: its stream, its cancellation, its session.</summary>
+internal sealed class HttpRequestContext : McpRequestContext
+{
+    private readonly IResponseSink _stream;
+    private readonly StreamableHttpOptions _options;
+    private readonly CancellationToken _cancellation;
+    private ClientCapabilities? _capabilities;
+    private bool _capabilitiesRead;
+
+    public HttpRequestContext(
+        JsonRpcMessage message, McpProtocolVersion version, McpSession? session, ClaimsPrincipal user, IServiceProvider services,
+        IResponseSink stream, StreamableHttpOptions options, CancellationToken cancellation)
+        : base(message, version, session, user, services)
+    {
+        _stream = stream;
+        _options = options;
+        _cancellation = cancellation;
+    }
+
+    public override CancellationToken Cancellation => _cancellation;
+
+    public override bool HasResponded => _stream.HasResponded;
+
+    /// <summary>Set for <c>initialize</c>: whether the handler answered with a result.</summary>
+    public bool RespondedWithError { get; private set; }
+
+    public override ClientCapabilities? ClientCapabilities
+    {
+        get
+        {
+            if (!_capabilitiesRead)
+            {
+                _capabilitiesRead = true;
+                _capabilities = Session?.ClientCapabilities ?? ReadEnvelopeCapabilities();
+            }
+
+            return _capabilities;
+        }
+    }
+
+    public override ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return _stream.SendAsync(write, state);
+    }
+
+    public override async ValueTask<JsonRpcMessage> SendRequestAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        if (IsModern || Session is null || !ProtocolVersion.Supports(McpFeatures.ServerToClientRequests))
+        {
+            throw new InvalidOperationException("Server-to-client requests need a 2025-era session; in 2026-07-28 ask through an InputRequiredResult (MRTR).");
+        }
+
+        var session = Session;
+        var id = session.OutgoingIds.Next();
+        var pending = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.PendingOutgoing[id] = pending;
+        try
+        {
+            var sent = await _stream.SendAsync(static (w, o, s) => w.WriteRequest(o, s.id, s.method, s.@params, s.typeInfo), (id, method, @params, typeInfo)).ConfigureAwait(false);
+            if (!sent)
+            {
+                throw new InvalidOperationException("The request's stream cannot carry a server-to-client request (the client accepts only JSON, or the response was sent).");
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation, session.Ended);
+            timeout.CancelAfter(_options.ServerRequestTimeout);
+            try
+            {
+                return await pending.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_cancellation.IsCancellationRequested && !session.Ended.IsCancellationRequested)
+            {
+                // LC-18: on timeout, tell the client to stop and stop waiting.
+                await _stream.SendAsync(static (w, o, s) => w.WriteCancelledNotification(o, s, "timeout"), id).ConfigureAwait(false);
+                throw new TimeoutException($"The client did not answer {method} within {_options.ServerRequestTimeout.TotalSeconds:0} s.");
+            }
+        }
+        finally
+        {
+            session.PendingOutgoing.TryRemove(id, out _);
+        }
+    }
+
+    public override ValueTask<bool> DisconnectForPollingAsync() => _stream.DisconnectForPollingAsync();
+
+    private protected override async ValueTask RespondCoreAsync<TState>(McpMessageWriter<TState> write, TState state, int errorCode, bool isError)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        RespondedWithError = isError;
+
+        // The status is decided before the first byte (edge case 6): only a modern answer that opens with one of these
+        // errors changes it; an SSE stream already open keeps its 200.
+        var status = 200;
+        if (isError && IsModern)
+        {
+            status = errorCode switch
+            {
+                JsonRpcErrorCode.MethodNotFound => 404,
+                JsonRpcErrorCode.HeaderMismatch or JsonRpcErrorCode.MissingRequiredClientCapability or JsonRpcErrorCode.UnsupportedProtocolVersion => 400,
+                _ => 200,
+            };
+        }
+
+        await _stream.RespondAsync(write, state, status).ConfigureAwait(false);
+    }
+
+    private ClientCapabilities? ReadEnvelopeCapabilities()
+    {
+        var raw = Message.Envelope.ClientCapabilities;
+        if (Message.Envelope.ClientCapabilitiesKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(raw);
+            return JsonSerializer.Deserialize(ref reader, McpJsonContext.Default.ClientCapabilities);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

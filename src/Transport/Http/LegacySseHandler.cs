@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Text;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Protocol.Sse;
+using Mcp.Raw.Transport.Security;
+using Mcp.Raw.Transport.Sessions;
+using Mcp.Raw.Transport.Sse;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mcp.Raw.Transport.Http;
+
+/// <summary>
+/// The deprecated 2024-11-05 HTTP+SSE transport, served beside Streamable HTTP for old clients (TR-67..TR-72):
+/// GET on the SSE path opens a stream whose first event is <c>endpoint</c> naming the POST URL (with a per-connection
+/// session key); POSTs there get 202 and their answers flow on the stream as <c>message</c> events.
+/// </summary>
+internal sealed partial class LegacySseHandler(
+    IMcpMessageHandler handler, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, ILogger<LegacySseHandler> logger)
+{
+    private readonly StreamableHttpOptions _options = options.Value;
+
+    public async Task HandleGetAsync(HttpContext http)
+    {
+        if (guard.Check(http) is { } refused)
+        {
+            await ErrorResponses.WriteAsync(http, refused).ConfigureAwait(false);
+            return;
+        }
+
+        if ((ContentNegotiation.ParseAccept(http.Request.Headers.Accept) & ContentNegotiation.Accepts.EventStream) == 0)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.EventStreamNotAccepted).ConfigureAwait(false);
+            return;
+        }
+
+        var session = await sessions.CreateAsync(McpProtocolVersion.V2024_11_05, legacySse: true, http.RequestAborted).ConfigureAwait(false);
+        if (session is null)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.TooManySessions).ConfigureAwait(false);
+            return;
+        }
+
+        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, modern: false, store: null, key: default, priming: false, retryMilliseconds: 0, SseEventType.Message);
+        lock (session.StandaloneLock)
+        {
+            session.Standalone = stream;
+        }
+
+        try
+        {
+            await using (stream.ConfigureAwait(false))
+            {
+                var endpoint = http.Request.PathBase + _options.LegacyMessagesPath + "?sessionId=" + Uri.EscapeDataString(session.Id);
+                await stream.WriteRawEventAsync(Encoding.UTF8.GetBytes(endpoint), SseEventType.Endpoint).ConfigureAwait(false);
+                LogOpened(logger);
+
+                // The connection is the session: it lives until the client disconnects or the server stops.
+                using var timer = new PeriodicTimer(_options.KeepAliveInterval);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Ended);
+                try
+                {
+                    while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false) && !stream.IsClientGone)
+                    {
+                        await stream.KeepAliveAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Client gone or session ended.
+                }
+            }
+        }
+        finally
+        {
+            await sessions.RemoveAsync(session.Id).ConfigureAwait(false);
+        }
+    }
+
+    public async Task HandlePostAsync(HttpContext http)
+    {
+        if (guard.Check(http) is { } refused)
+        {
+            await ErrorResponses.WriteAsync(http, refused).ConfigureAwait(false);
+            return;
+        }
+
+        var sessionId = http.Request.Query["sessionId"].ToString();
+        var session = sessionId.Length == 0 ? null : await sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
+        if (session is null || !session.IsLegacySse)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.LegacySessionNotFound).ConfigureAwait(false);
+            return;
+        }
+
+        if (!ContentNegotiation.IsJsonContentType(http.Request.ContentType))
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.UnsupportedMediaType).ConfigureAwait(false);
+            return;
+        }
+
+        if (http.Request.ContentLength > _options.MaxRequestBodyBytes)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.BodyTooLarge).ConfigureAwait(false);
+            return;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadBodyAsync(http).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.BodyTooLarge).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            return;
+        }
+
+        var payload = JsonRpcReader.Read(body, new JsonRpcReaderOptions { MaxMessageBytes = _options.MaxRequestBodyBytes, MaxDepth = _options.MaxJsonDepth, AllowBatches = false });
+        if (payload.HasBodyError)
+        {
+            await ErrorResponses.WriteAsync(http, payload.BodyError).ConfigureAwait(false);
+            return;
+        }
+
+        if (!payload.Single.IsValid)
+        {
+            await ErrorResponses.WriteAsync(http, payload.Single.Error).ConfigureAwait(false);
+            return;
+        }
+
+        // Accepted now; the answer goes to the SSE stream (TR-70). The body array is owned by the message from here on.
+        http.Response.StatusCode = StatusCodes.Status202Accepted;
+        var message = payload.Single.Message;
+        var services = http.RequestServices;
+        var user = http.User;
+        _ = Task.Run(() => ProcessAsync(session, message, user, services));
+    }
+
+    /// <summary>Runs one message in the background; catches and logs everything (it is not awaited).</summary>
+    private async Task ProcessAsync(McpSession session, JsonRpcMessage message, System.Security.Claims.ClaimsPrincipal user, IServiceProvider services)
+    {
+        try
+        {
+            ServerStream? shared;
+            lock (session.StandaloneLock)
+            {
+                shared = session.Standalone;
+            }
+
+            if (shared is null)
+            {
+                return;
+            }
+
+            switch (message.Kind)
+            {
+                case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
+                    if (session.PendingOutgoing.TryRemove(message.Id, out var pending))
+                    {
+                        pending.TrySetResult(message);
+                    }
+
+                    return;
+                case JsonRpcMessageKind.Notification:
+                    if (message.Method == McpMethod.Initialized)
+                    {
+                        session.ClientReady = true;
+                    }
+                    else if (message.Method == McpMethod.NotificationsCancelled)
+                    {
+                        var cancelled = message.DeserializeParams(McpJsonContext.Default.CancelledNotificationParams);
+                        if (cancelled?.RequestId is { } id && session.InFlight.TryGetValue(id, out var source))
+                        {
+                            await source.CancelAsync().ConfigureAwait(false);
+                        }
+                    }
+
+                    await handler.HandleNotificationAsync(new McpNotificationContext(message, session.ProtocolVersion, session, user, services)).ConfigureAwait(false);
+                    return;
+            }
+
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(session.Ended);
+            if (!session.InFlight.TryAdd(message.Id, cancellation))
+            {
+                return;
+            }
+
+            try
+            {
+                var sink = new SharedStreamSink(shared);
+                var version = message.Method == McpMethod.Initialize ? McpProtocolVersion.Unknown : session.ProtocolVersion;
+                var context = new HttpRequestContext(message, version, session, user, services, sink, _options, cancellation.Token);
+                try
+                {
+                    await handler.HandleRequestAsync(context).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (!context.HasResponded && !cancellation.IsCancellationRequested)
+                {
+                    await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error: the request ended without an answer.").ConfigureAwait(false);
+                }
+
+                if (message.Method == McpMethod.Initialize && context.HasResponded && !context.RespondedWithError)
+                {
+                    session.IsInitialized = true;
+                }
+            }
+            finally
+            {
+                session.InFlight.TryRemove(message.Id, out _);
+            }
+        }
+        catch (Exception e)
+        {
+            LogProcessingFailed(logger, message.MethodName, e);
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync(HttpContext http)
+    {
+        var reader = http.Request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(http.RequestAborted).ConfigureAwait(false);
+            if (read.Buffer.Length > _options.MaxRequestBodyBytes)
+            {
+                reader.AdvanceTo(read.Buffer.End);
+                throw new InvalidDataException();
+            }
+
+            if (read.IsCompleted)
+            {
+                var bytes = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "HTTP+SSE (2024-11-05) connection opened.")]
+    private static partial void LogOpened(ILogger logger);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "HTTP+SSE: processing {Method} failed.")]
+    private static partial void LogProcessingFailed(ILogger logger, string? method, Exception exception);
+}

@@ -1,0 +1,130 @@
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport.Sessions;
+using Mcp.Raw.Transport.Sse;
+using Microsoft.AspNetCore.Http;
+
+namespace Mcp.Raw.Transport.Http;
+
+internal sealed partial class PostRequestHandler
+{
+    /// <summary>
+    /// A 2025-03-26 batch (JR-12, TR-08): every element judged on its own; requests run concurrently; their answers
+    /// come back as one JSON array; a batch of only notifications and responses gets 202.
+    /// </summary>
+    private async Task HandleBatchAsync(HttpContext http, JsonRpcPayload payload, string? header, ContentNegotiation.Accepts accepts)
+    {
+        McpSession? session = null;
+        McpProtocolVersion version;
+        if (header is not null && !ProtocolVersionPolicy.IsServed(header, _options, out _))
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.UnsupportedProtocolVersionHeader).ConfigureAwait(false);
+            return;
+        }
+
+        if (_options.Stateless)
+        {
+            version = header is not null && McpProtocolVersions.TryParse(header, out var v) ? v : McpProtocolVersions.DefaultWithoutHeader;
+        }
+        else
+        {
+            var sessionId = ReadHeader(http, McpHeaders.SessionId);
+            if (sessionId is null)
+            {
+                // A batch never holds initialize (JR-13), so it always needs a session.
+                await ErrorResponses.WriteAsync(http, RejectionReason.SessionIdRequired).ConfigureAwait(false);
+                return;
+            }
+
+            session = await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
+            if (session is null || !session.IsInitialized || session.IsLegacySse)
+            {
+                await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
+                return;
+            }
+
+            version = session.ProtocolVersion;
+        }
+
+        if (!McpBatchRules.IsAllowed(payload, version, out var reason))
+        {
+            await ErrorResponses.WriteAsync(http, 400, RequestId.None, JsonRpcErrorCode.InvalidRequest, "Invalid request: " + reason).ConfigureAwait(false);
+            return;
+        }
+
+        using var collector = new BatchResponseCollector();
+        var requests = new List<Task>();
+        for (var i = 0; i < payload.Count; i++)
+        {
+            var item = payload[i];
+            if (!item.IsValid)
+            {
+                var error = item.Error;
+                collector.Add(static (w, o, e) => w.WriteError(o, e), error);
+                continue;
+            }
+
+            var message = item.Message;
+            switch (message.Kind)
+            {
+                case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
+                    if (session is not null)
+                    {
+                        RouteResponse(session, message);
+                    }
+
+                    break;
+                case JsonRpcMessageKind.Notification:
+                    await DispatchNotificationAsync(http, message, version, session).ConfigureAwait(false);
+                    break;
+                default:
+                    requests.Add(RunBatchRequestAsync(http, message, version, session, collector));
+                    break;
+            }
+        }
+
+        await Task.WhenAll(requests).ConfigureAwait(false);
+        if (collector.Count == 0)
+        {
+            http.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        var body = collector.Complete();
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = body.Length;
+        try
+        {
+            await http.Response.BodyWriter.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client left.
+        }
+    }
+
+    private async Task RunBatchRequestAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion version, McpSession? session, BatchResponseCollector collector)
+    {
+        await Task.Yield();
+        using var cancellation = session is not null
+            ? CancellationTokenSource.CreateLinkedTokenSource(session.Ended)
+            : CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        if (session is not null && !session.InFlight.TryAdd(message.Id, cancellation))
+        {
+            collector.Add(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session."), message.Id);
+            return;
+        }
+
+        try
+        {
+            var sink = collector.CreateSink();
+            var context = new HttpRequestContext(message, version, session, http.User, http.RequestServices, sink, _options, cancellation.Token);
+            await RunHandlerAsync(context, sink).ConfigureAwait(false);
+        }
+        finally
+        {
+            session?.InFlight.TryRemove(message.Id, out _);
+        }
+    }
+}

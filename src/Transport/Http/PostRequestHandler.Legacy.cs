@@ -1,0 +1,279 @@
+using System.Globalization;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Sessions;
+using Mcp.Raw.Transport.Sse;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Mcp.Raw.Transport.Http;
+
+internal sealed partial class PostRequestHandler
+{
+    /// <summary>2025 eras: the session (or stateless mode) decides; notifications and responses get 202 (TR-10).</summary>
+    private async Task HandleLegacyAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion headerVersion, string? header, ContentNegotiation.Accepts accepts)
+    {
+        if (_options.Stateless)
+        {
+            await HandleStatelessAsync(http, message, headerVersion, accepts).ConfigureAwait(false);
+            return;
+        }
+
+        var sessionId = ReadHeader(http, McpHeaders.SessionId);
+        if (message.Method == McpMethod.Initialize && message.Kind == JsonRpcMessageKind.Request)
+        {
+            await HandleInitializeAsync(http, message, sessionId, accepts).ConfigureAwait(false);
+            return;
+        }
+
+        if (sessionId is null)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.SessionIdRequired).ConfigureAwait(false);
+            return;
+        }
+
+        var session = await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
+        if (session is null || session.IsLegacySse || !session.IsInitialized)
+        {
+            // A real 404 before any stream opens, so the client re-initializes (TR-54, edge case 8).
+            await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
+            return;
+        }
+
+        if (header is not null && headerVersion != session.ProtocolVersion)
+        {
+            LogHeaderDiffersFromSession(_logger, header, session.ProtocolVersion);
+        }
+
+        await HandleInSessionAsync(http, message, session, session.ProtocolVersion, accepts).ConfigureAwait(false);
+    }
+
+    /// <summary>Routes one message of an existing session. Shared with batches and the HTTP+SSE transport.</summary>
+    private async Task HandleInSessionAsync(HttpContext http, JsonRpcMessage message, McpSession session, McpProtocolVersion version, ContentNegotiation.Accepts accepts)
+    {
+        switch (message.Kind)
+        {
+            case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
+                RouteResponse(session, message);
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+            case JsonRpcMessageKind.Notification:
+                await DispatchNotificationAsync(http, message, version, session).ConfigureAwait(false);
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+        }
+
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(session.Ended);
+        if (!session.InFlight.TryAdd(message.Id, cancellation))
+        {
+            await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session.").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            // Every POST stream of a session is resumable: event ids, the event store, and on 2025-11-25 a priming
+            // event with retry (TR-15, TR-16). A dropped connection does not cancel the request (TR-25).
+            var key = new StreamKey(session.Tag, session.NextStreamId());
+            var stream = new ServerStream(http, accepts, modern: false, _events, key, version.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds);
+            await using (stream.ConfigureAwait(false))
+            {
+                var context = new HttpRequestContext(message, version, session, http.User, http.RequestServices, stream, _options, cancellation.Token);
+                await RunHandlerAsync(context, stream).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            session.InFlight.TryRemove(message.Id, out _);
+        }
+    }
+
+    private async Task HandleInitializeAsync(HttpContext http, JsonRpcMessage message, string? sessionId, ContentNegotiation.Accepts accepts)
+    {
+        if (sessionId is not null && await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false) is { IsInitialized: true })
+        {
+            await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, Rejections.GetMessage(RejectionReason.AlreadyInitialized)).ConfigureAwait(false);
+            return;
+        }
+
+        var session = await _sessions.CreateAsync(McpProtocolVersion.Unknown, legacySse: false, http.RequestAborted).ConfigureAwait(false);
+        if (session is null)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.TooManySessions).ConfigureAwait(false);
+            return;
+        }
+
+        var stream = new ServerStream(http, accepts, modern: false, store: null, key: default, priming: false, retryMilliseconds: 0)
+        {
+            SessionIdHeader = session.Id,
+        };
+        HttpRequestContext context;
+        await using (stream.ConfigureAwait(false))
+        {
+            context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http.User, http.RequestServices, stream, _options, session.Ended);
+            await RunHandlerAsync(context, stream).ConfigureAwait(false);
+        }
+
+        if (context.HasResponded && !context.RespondedWithError && session.ProtocolVersion != McpProtocolVersion.Unknown)
+        {
+            session.IsInitialized = true;
+            LogSessionCreated(_logger, session.ProtocolVersion);
+        }
+        else
+        {
+            await _sessions.RemoveAsync(session.Id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stateless mode: no session; the header (or 2025-03-26) gives the version (TR-63, TR-66).</summary>
+    private async Task HandleStatelessAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion headerVersion, ContentNegotiation.Accepts accepts)
+    {
+        var version = headerVersion != McpProtocolVersion.Unknown ? headerVersion : McpProtocolVersions.DefaultWithoutHeader;
+        switch (message.Kind)
+        {
+            case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
+                // Nothing can be waiting for it: stateless servers send no requests outside a stream.
+                LogUnroutableResponse(_logger, message.Id);
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+            case JsonRpcMessageKind.Notification:
+                await DispatchNotificationAsync(http, message, version, session: null).ConfigureAwait(false);
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+        }
+
+        if (message.Method == McpMethod.Initialize)
+        {
+            version = McpProtocolVersion.Unknown;
+        }
+
+        // Without sessions nothing can resume a stream, so a closed connection ends the request.
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var stream = new ServerStream(http, accepts, modern: false, store: null, key: default, priming: false, retryMilliseconds: 0);
+        await using (stream.ConfigureAwait(false))
+        {
+            stream.ClientGone = () => CancelQuietly(cancellation);
+            var context = new HttpRequestContext(message, version, session: null, http.User, http.RequestServices, stream, _options, cancellation.Token);
+            await RunHandlerAsync(context, stream).ConfigureAwait(false);
+        }
+    }
+
+    private void RouteResponse(McpSession session, in JsonRpcMessage message)
+    {
+        // Matched by (session, id) only; unknown ids are dropped and logged, never answered (JR-18, SEC-12).
+        if (session.PendingOutgoing.TryRemove(message.Id, out var pending))
+        {
+            pending.TrySetResult(message.Detach());
+        }
+        else
+        {
+            LogUnroutableResponse(_logger, message.Id);
+        }
+    }
+
+    private async Task DispatchNotificationAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion version, McpSession? session)
+    {
+        if (session is not null)
+        {
+            switch (message.Method)
+            {
+                case McpMethod.NotificationsCancelled:
+                    CancelInFlight(session, message);
+                    break;
+                case McpMethod.Initialized:
+                    session.ClientReady = true;
+                    break;
+            }
+        }
+
+        try
+        {
+            await _handler.HandleNotificationAsync(new McpNotificationContext(message, version, session, http.User, http.RequestServices)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Notifications are never answered, not even with an error (JR-09).
+            LogNotificationFailed(_logger, message.MethodName, e);
+        }
+    }
+
+    private void CancelInFlight(McpSession session, in JsonRpcMessage message)
+    {
+        CancelledNotificationParams? cancelled;
+        try
+        {
+            cancelled = message.DeserializeParams(McpJsonContext.Default.CancelledNotificationParams);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Malformed cancellations are ignored (UT-10).
+            return;
+        }
+
+        if (cancelled?.RequestId is not { } requestId || !session.InFlight.TryGetValue(requestId, out var source))
+        {
+            return;
+        }
+
+        LogCancelled(_logger, requestId, cancelled.Reason);
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request finished and disposed its source after the lookup (UT-12).
+        }
+    }
+
+    private async Task RunHandlerAsync(HttpRequestContext context, IResponseSink stream)
+    {
+        try
+        {
+            await _handler.HandleRequestAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            // Cancelled: no response (UT-09).
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(_logger, context.Message.MethodName, e);
+            if (!context.HasResponded && !context.Cancellation.IsCancellationRequested)
+            {
+                await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error.").ConfigureAwait(false);
+            }
+        }
+
+        if (!context.HasResponded)
+        {
+            if (context.Cancellation.IsCancellationRequested)
+            {
+                await stream.EndWithoutResponseAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error: the request ended without an answer.").ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Session created, protocol version {Version}.")]
+    private static partial void LogSessionCreated(ILogger logger, McpProtocolVersion version);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Dropped a response with id {Id}: no request of this session is waiting for it.")]
+    private static partial void LogUnroutableResponse(ILogger logger, RequestId id);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Request {Id} cancelled by the client: {Reason}")]
+    private static partial void LogCancelled(ILogger logger, RequestId id, string? reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "The handler of {Method} failed.")]
+    private static partial void LogHandlerFailed(ILogger logger, string? method, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The handler of notification {Method} failed.")]
+    private static partial void LogNotificationFailed(ILogger logger, string? method, Exception exception);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "MCP-Protocol-Version {Header} differs from the session's negotiated {Negotiated}; the session's version is used.")]
+    private static partial void LogHeaderDiffersFromSession(ILogger logger, string header, McpProtocolVersion negotiated);
+}

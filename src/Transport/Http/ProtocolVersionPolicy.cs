@@ -1,0 +1,124 @@
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+
+namespace Mcp.Raw.Transport.Http;
+
+/// <summary>
+/// Decides per POST which era serves a message: the classification ladder of M-VR-08, in one place. Accepts
+/// header-first (C#) and body-first (TypeScript) clients alike; every disagreement between header and body is an
+/// error, never a guess.
+/// </summary>
+internal static class ProtocolVersionPolicy
+{
+    public static EraDecision Classify(in JsonRpcMessage message, string? header, StreamableHttpOptions options)
+    {
+        var envelope = message.Envelope;
+        var hasClaim = envelope.HasProtocolVersion;
+        var headerIsModern = header is not null && McpProtocolVersions.IsModernClaim(header);
+
+        // Step 4: initialize without a modern claim is the legacy handshake; with a modern header it does not exist.
+        if (message.Method == McpMethod.Initialize && !hasClaim)
+        {
+            if (!headerIsModern)
+            {
+                // The header is not validated on initialize: negotiation happens in the body (TR-65).
+                return EraDecision.Legacy(McpProtocolVersion.Unknown);
+            }
+
+            return InitializeParamsVersionDiffers(message, header!)
+                ? EraDecision.Refuse(400, JsonRpcErrorCode.HeaderMismatch, "Header mismatch: MCP-Protocol-Version does not match params.protocolVersion.")
+                : EraDecision.Refuse(404, JsonRpcErrorCode.MethodNotFound, "Method not found: initialize does not exist in protocol version " + Shorten(header!) + ".");
+        }
+
+        // Step 5: a header naming a version we do not serve.
+        var headerVersion = McpProtocolVersion.Unknown;
+        if (header is not null && !IsServed(header, options, out headerVersion))
+        {
+            if (hasClaim || headerIsModern || McpProtocolVersions.IsDateLike(header))
+            {
+                return EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: header);
+            }
+
+            return EraDecision.Refuse(400, JsonRpcErrorCode.InvalidRequest, "Bad Request: the MCP-Protocol-Version header is malformed.");
+        }
+
+        // Step 6: a modern claim in the body.
+        if (hasClaim)
+        {
+            var claim = envelope.GetProtocolVersionString();
+            if (header is null)
+            {
+                return EraDecision.Refuse(400, JsonRpcErrorCode.HeaderMismatch, "Header mismatch: the MCP-Protocol-Version header is required and must equal params._meta's protocol version.");
+            }
+
+            if (claim is null || !string.Equals(claim, header, StringComparison.Ordinal))
+            {
+                return EraDecision.Refuse(400, JsonRpcErrorCode.HeaderMismatch, "Header mismatch: MCP-Protocol-Version does not equal params._meta's protocol version.");
+            }
+
+            if (!headerVersion.IsModern() || !options.ModernVersions.Contains(headerVersion))
+            {
+                // A legacy version inside the envelope is not served (M-VR-20).
+                return EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: claim);
+            }
+
+            return EraDecision.Modern(headerVersion);
+        }
+
+        // Steps 7 and 10: a modern header without the envelope. Notifications are exempt from the _meta requirement.
+        if (headerIsModern)
+        {
+            if (message.Kind == JsonRpcMessageKind.Notification)
+            {
+                return EraDecision.Modern(headerVersion);
+            }
+
+            if (message.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
+            {
+                return EraDecision.Refuse(400, JsonRpcErrorCode.InvalidRequest, "Invalid request: a 2026-07-28 client never sends responses.");
+            }
+
+            var what = envelope.MetaKind == System.Text.Json.JsonValueKind.Object
+                ? "params._meta[\"io.modelcontextprotocol/protocolVersion\"]"
+                : "params._meta";
+            return EraDecision.Refuse(400, JsonRpcErrorCode.InvalidParams, "Invalid params: " + what + " is required in protocol version " + Shorten(header!) + ".");
+        }
+
+        // Step 8: legacy, the header (already checked) or the session decides the version.
+        return EraDecision.Legacy(headerVersion);
+    }
+
+    /// <summary>Whether a header names a version this server serves; the version when known.</summary>
+    public static bool IsServed(string header, StreamableHttpOptions options, out McpProtocolVersion version)
+    {
+        if (!McpProtocolVersions.TryParse(header, out version))
+        {
+            return false;
+        }
+
+        return !version.IsModern() || options.ModernVersions.Contains(version);
+    }
+
+    private static bool InitializeParamsVersionDiffers(in JsonRpcMessage message, string header)
+    {
+        if (!message.HasParams)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(message.Params);
+            return !doc.RootElement.TryGetProperty("protocolVersion", out var v)
+                || v.ValueKind != System.Text.Json.JsonValueKind.String
+                || !string.Equals(v.GetString(), header, StringComparison.Ordinal);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Client text in messages is capped (never echo more than a short prefix).</summary>
+    internal static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "...");
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mcp.Raw.Transport.Security;
+
+/// <summary>
+/// Origin and Host checks on every request (SEC-01..SEC-03, M-TR-27): a present <c>Origin</c> must be allowed
+/// (403 otherwise); on a loopback listener, <c>Host</c> must be a loopback name or an allowed host (DNS rebinding).
+/// Behind a reverse proxy, run ASP.NET Core's forwarded-headers middleware with the proxy as a known proxy, so that
+/// <c>Host</c> is the forwarded one, and list the public names in <see cref="StreamableHttpOptions.AllowedHosts"/>.
+/// </summary>
+internal sealed partial class RequestGuard(IOptions<StreamableHttpOptions> options, ILogger<RequestGuard> logger)
+{
+    private readonly StreamableHttpOptions _options = options.Value;
+
+    /// <summary>Returns the rejection, or null when the request may proceed.</summary>
+    public Http.RejectionReason? Check(HttpContext http)
+    {
+        var origin = http.Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !IsAllowedOrigin(origin))
+        {
+            LogOriginRefused(logger, Http.Rejections.GetStatusCode(Http.RejectionReason.OriginNotAllowed), Transport.Http.ProtocolVersionPolicy.Shorten(origin), http.Request.Method, http.Request.Path);
+            return Http.RejectionReason.OriginNotAllowed;
+        }
+
+        if (_options.EnforceLoopbackHost && IsLoopback(http.Connection.LocalIpAddress) && !IsAllowedHost(http.Request.Host.Host))
+        {
+            LogHostRefused(logger, Transport.Http.ProtocolVersionPolicy.Shorten(http.Request.Host.Value ?? string.Empty), http.Request.Method, http.Request.Path);
+            return Http.RejectionReason.HostNotAllowed;
+        }
+
+        return null;
+    }
+
+    private bool IsAllowedOrigin(string origin)
+    {
+        foreach (var allowed in _options.AllowedOrigins)
+        {
+            if (string.Equals(allowed.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return _options.AllowLoopbackOrigins
+            && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && uri.Scheme is "http" or "https"
+            && IsLoopbackName(uri.Host);
+    }
+
+    private bool IsAllowedHost(string host)
+    {
+        if (IsLoopbackName(host))
+        {
+            return true;
+        }
+
+        foreach (var allowed in _options.AllowedHosts)
+        {
+            if (string.Equals(allowed, host, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address);
+
+    private static bool IsLoopbackName(string host)
+    {
+        host = host.Trim('[', ']');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused {Method} {Path} with {Status}: Origin '{Origin}' is not allowed.")]
+    private static partial void LogOriginRefused(ILogger logger, int status, string origin, string method, PathString path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Refused {Method} {Path} with 403: Host '{Host}' is not allowed on a loopback listener (DNS rebinding protection).")]
+    private static partial void LogHostRefused(ILogger logger, string host, string method, PathString path);
+}

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport.Sse;
+
+namespace Mcp.Raw.Transport.Sessions;
+
+/// <summary>
+/// A 2025-era session (Streamable HTTP with <c>Mcp-Session-Id</c>, or one HTTP+SSE connection of 2024-11-05).
+/// Holds what the handshake fixed, the requests in flight (for <c>notifications/cancelled</c>), the server's own
+/// pending requests (for routing the client's responses, JR-18) and the standalone stream.
+/// </summary>
+public sealed class McpSession : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _ended = new();
+    private long _lastActivity;
+    private int _disposed;
+
+    internal McpSession(string id, string tag, McpProtocolVersion transportVersion, long now)
+    {
+        Id = id;
+        Tag = tag;
+        ProtocolVersion = transportVersion;
+        _lastActivity = now;
+    }
+
+    /// <summary>The secret session id (<c>Mcp-Session-Id</c>).</summary>
+    public string Id { get; }
+
+    /// <summary>A public random tag used in event ids.</summary>
+    public string Tag { get; }
+
+    /// <summary>The negotiated version; the handler sets it when it answers <c>initialize</c> (LC-09).</summary>
+    public McpProtocolVersion ProtocolVersion { get; set; }
+
+    /// <summary>The client's capabilities from <c>initialize</c> (LC-13).</summary>
+    public ClientCapabilities? ClientCapabilities { get; set; }
+
+    /// <summary>The client's implementation info from <c>initialize</c>.</summary>
+    public Implementation? ClientInfo { get; set; }
+
+    /// <summary>Whether <c>initialize</c> was answered successfully.</summary>
+    public bool IsInitialized { get; internal set; }
+
+    /// <summary>Whether <c>notifications/initialized</c> arrived (LC-06).</summary>
+    public bool ClientReady { get; internal set; }
+
+    /// <summary>Whether this session belongs to the 2024-11-05 HTTP+SSE transport.</summary>
+    public bool IsLegacySse { get; internal init; }
+
+    /// <summary>Fires when the session ends (DELETE, expiry, shutdown).</summary>
+    public CancellationToken Ended => _ended.Token;
+
+    /// <summary>State kept by the server layer for this session (log level, subscriptions, ...).</summary>
+    public ConcurrentDictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ids for the server's own requests to the client, never reused (JR-03).</summary>
+    public RequestIdGenerator OutgoingIds { get; } = new("s");
+
+    internal ConcurrentDictionary<RequestId, CancellationTokenSource> InFlight { get; } = new();
+
+    internal Events.IEventStore? EventStore { get; set; }
+
+    /// <summary>
+    /// Sends a message that belongs to no request (list changes, resource updates, unsolicited logs) on the session's
+    /// standalone stream (TR-30). With no GET stream open, it is kept in the event store (bounded) for a resumed GET;
+    /// false when it could be neither sent nor kept.
+    /// </summary>
+    public async ValueTask<bool> SendUnsolicitedAsync<TState>(McpMessageWriter<TState> write, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ServerStream? stream;
+        lock (StandaloneLock)
+        {
+            stream = Standalone;
+        }
+
+        if (stream is not null && await stream.SendAsync(write, state).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        if (EventStore is null || IsDisposed)
+        {
+            return false;
+        }
+
+        using var buffer = new Mcp.Raw.Protocol.Buffers.PooledBufferWriter(256);
+        using (var writer = new JsonRpcWriter())
+        {
+            write(writer, buffer, state);
+        }
+
+        await EventStore.AppendAsync(new Events.StreamKey(Tag, StandaloneStreamId), buffer.WrittenMemory).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The stream id of the standalone GET stream.</summary>
+    internal const string StandaloneStreamId = "0";
+
+    internal ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> PendingOutgoing { get; } = new();
+
+    internal ServerStream? Standalone { get; set; }
+
+    internal Lock StandaloneLock { get; } = new();
+
+    internal long LastActivity => Volatile.Read(ref _lastActivity);
+
+    internal int ActiveRequests => InFlight.Count;
+
+    internal void Touch(long now) => Volatile.Write(ref _lastActivity, now);
+
+    private long _streams;
+
+    /// <summary>A new stream id, unique in this session (event ids carry it, TR-38).</summary>
+    internal string NextStreamId() => Interlocked.Increment(ref _streams).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Ends the session: cancels requests in flight and pending server requests, closes its streams.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _ended.CancelAsync().ConfigureAwait(false);
+        foreach (var (_, cts) in InFlight)
+        {
+            try
+            {
+                await cts.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The request finished and disposed its source between the snapshot and here.
+            }
+        }
+
+        foreach (var (_, pending) in PendingOutgoing)
+        {
+            pending.TrySetCanceled();
+        }
+
+        Standalone?.Abort();
+        _ended.Dispose();
+    }
+
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+}

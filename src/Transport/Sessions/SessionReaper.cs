@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Mcp.Raw.Transport.Sessions;
+
+/// <summary>
+/// Evicts idle sessions on a timer (TR-60) and ends every session when the application stops, so that open streams
+/// close and shutdown never waits on them.
+/// </summary>
+internal sealed class SessionReaper(ISessionStore sessions, IOptions<StreamableHttpOptions> options, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var stopping = lifetime.ApplicationStopping.Register(static s => ((SessionReaper)s!).EndAll(), this);
+        var period = TimeSpan.FromTicks(Math.Clamp(options.Value.SessionIdleTimeout.Ticks / 4, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (sessions is InMemorySessionStore memory)
+                {
+                    await memory.EvictIdleAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private void EndAll()
+    {
+        if (sessions is InMemorySessionStore memory)
+        {
+            // Fire and forget is safe here: DisposeAsync of the store catches nothing it could throw to us.
+            _ = memory.DisposeAsync().AsTask();
+        }
+    }
+}

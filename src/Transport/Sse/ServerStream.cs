@@ -1,0 +1,434 @@
+using System.Buffers;
+using System.Text;
+using Mcp.Raw.Protocol.Buffers;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Sse;
+using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mcp.Raw.Transport.Sse;
+
+/// <summary>
+/// The one writer of a response: a POST answered as JSON, or switched to SSE when a message comes before the
+/// result (edge case 20), or a GET standalone stream. All writes go through one gate, so messages never interleave
+/// (TR-36). Resumable streams (2025 sessions) give every event an id and append it to the event store first, so a
+/// dropped connection loses nothing: the stream goes on in the store and a GET with <c>Last-Event-ID</c> resumes it.
+/// </summary>
+internal sealed class ServerStream : IResponseSink, IAsyncDisposable
+{
+    private enum Mode
+    {
+        Pending,
+        Sse,
+        Detached,
+        Completed,
+    }
+
+    private readonly HttpContext _http;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly JsonRpcWriter _writer = new();
+    private readonly PooledBufferWriter _scratch = new(512);
+    private readonly ContentNegotiation.Accepts _accepts;
+    private readonly IEventStore? _store;
+    private readonly StreamKey _key;
+    private readonly bool _resumable;
+    private readonly bool _priming;
+    private readonly int _retryMilliseconds;
+    private readonly SseEventType _eventType;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Mode _mode;
+
+    public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, bool modern, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
+    {
+        _eventType = eventType;
+        _http = http;
+        _accepts = accepts;
+        _store = store;
+        _key = key;
+        _resumable = store is not null;
+        _priming = priming && store is not null;
+        _retryMilliseconds = retryMilliseconds;
+    }
+
+    /// <summary>Runs when the client is gone (a write failed). Modern requests are cancelled by it (M-TR-20).</summary>
+    public Action? ClientGone { get; set; }
+
+    /// <summary>A header to add when the response starts (the new <c>Mcp-Session-Id</c> of <c>initialize</c>).</summary>
+    public string? SessionIdHeader { get; set; }
+
+    /// <summary>Whether the final response was written.</summary>
+    public bool HasResponded { get; private set; }
+
+    /// <summary>Whether the HTTP response is an SSE stream.</summary>
+    public bool IsSse => _mode is Mode.Sse || (_mode is Mode.Detached or Mode.Completed && _http.Response.ContentType == "text/event-stream");
+
+    /// <summary>Completes when the stream ends (for GET streams, which are ended from outside).</summary>
+    public Task Ended => _ended.Task;
+
+    public StreamKey Key => _key;
+
+    /// <summary>
+    /// Sends a message related to this stream (a notification or a server request). In JSON mode this switches the
+    /// response to SSE; when the client accepts only JSON, the message is dropped (false).
+    /// </summary>
+    public async ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_mode == Mode.Completed || HasResponded)
+            {
+                // Nothing goes out after the response (UT-04, edge case 23).
+                return false;
+            }
+
+            if (_mode == Mode.Pending)
+            {
+                if ((_accepts & ContentNegotiation.Accepts.EventStream) == 0)
+                {
+                    return false;
+                }
+
+                await StartSseAsync().ConfigureAwait(false);
+            }
+
+            await WriteEventAsync(write, state).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes the final response. As JSON when nothing was streamed yet (status chosen before the first byte:
+    /// <paramref name="httpStatus"/>), otherwise as the last SSE event; then the HTTP response ends (TR-19).
+    /// </summary>
+    public async ValueTask RespondAsync<TState>(McpMessageWriter<TState> write, TState state, int httpStatus)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (HasResponded || _mode == Mode.Completed)
+            {
+                return;
+            }
+
+            HasResponded = true;
+            if (_mode == Mode.Pending && (_accepts & ContentNegotiation.Accepts.Json) == 0)
+            {
+                // The client accepts only SSE: answer as a stream of one event.
+                await StartSseAsync().ConfigureAwait(false);
+            }
+
+            if (_mode == Mode.Pending)
+            {
+                _scratch.Clear();
+                write(_writer, _scratch, state);
+                var response = _http.Response;
+                response.StatusCode = httpStatus;
+                response.ContentType = "application/json";
+                response.ContentLength = _scratch.WrittenCount;
+                if (SessionIdHeader is not null)
+                {
+                    response.Headers[McpHeaders.SessionId] = SessionIdHeader;
+                }
+
+                await WriteBodyAsync(_scratch.WrittenMemory).ConfigureAwait(false);
+                _mode = Mode.Completed;
+            }
+            else
+            {
+                await WriteEventAsync(write, state).ConfigureAwait(false);
+                if (_resumable)
+                {
+                    await _store!.CompleteAsync(_key).ConfigureAwait(false);
+                }
+
+                await EndHttpResponseAsync().ConfigureAwait(false);
+                _mode = Mode.Completed;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+            _ended.TrySetResult();
+        }
+    }
+
+    /// <summary>Starts the SSE response now (GET streams, and clients that accept only SSE).</summary>
+    public async ValueTask StartAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_mode == Mode.Pending)
+            {
+                await StartSseAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Whether the client of this stream is known to be gone.</summary>
+    public bool IsClientGone => _mode == Mode.Detached || _http.RequestAborted.IsCancellationRequested;
+
+    /// <summary>Writes an event with raw data (the <c>endpoint</c> event of the HTTP+SSE transport).</summary>
+    public async ValueTask WriteRawEventAsync(ReadOnlyMemory<byte> data, SseEventType type)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_mode == Mode.Pending)
+            {
+                await StartSseAsync().ConfigureAwait(false);
+            }
+
+            if (_mode == Mode.Sse)
+            {
+                SseFrameWriter.WriteEvent(_http.Response.BodyWriter, data.Span, default, type);
+                await FlushAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Writes a keep-alive comment if the stream is open (TR-34, M-TR-17).</summary>
+    public async ValueTask KeepAliveAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_mode == Mode.Sse)
+            {
+                SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
+                await FlushAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ends the HTTP response but not the logical stream (2025-11-25 polling, TR-21): later events go to the event
+    /// store and the client resumes with GET and <c>Last-Event-ID</c>. Only for resumable streams.
+    /// </summary>
+    public async ValueTask<bool> DisconnectForPollingAsync()
+    {
+        if (!_resumable)
+        {
+            return false;
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_mode == Mode.Pending)
+            {
+                await StartSseAsync().ConfigureAwait(false);
+            }
+
+            if (_mode != Mode.Sse)
+            {
+                return _mode == Mode.Detached;
+            }
+
+            // The priming event already carried an id and retry, so the client knows where and when to resume (TR-22).
+            await EndHttpResponseAsync().ConfigureAwait(false);
+            _mode = Mode.Detached;
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ends the stream without a response (a cancelled request, UT-09, or a GET stream whose session ended).
+    /// </summary>
+    public async ValueTask EndWithoutResponseAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            switch (_mode)
+            {
+                case Mode.Pending:
+                    if (!_http.RequestAborted.IsCancellationRequested && !_http.Response.HasStarted)
+                    {
+                        // Nothing was sent: an empty stream when SSE is acceptable, else 204.
+                        if ((_accepts & ContentNegotiation.Accepts.EventStream) != 0)
+                        {
+                            await StartSseAsync().ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            _http.Response.StatusCode = StatusCodes.Status204NoContent;
+                        }
+                    }
+
+                    break;
+                case Mode.Sse:
+                    await EndHttpResponseAsync().ConfigureAwait(false);
+                    break;
+            }
+
+            if (_resumable)
+            {
+                await _store!.CompleteAsync(_key).ConfigureAwait(false);
+            }
+
+            _mode = Mode.Completed;
+        }
+        finally
+        {
+            _gate.Release();
+            _ended.TrySetResult();
+        }
+    }
+
+    /// <summary>Ends a GET stream from outside (session ended); the GET handler then returns.</summary>
+    public void Abort() => _ended.TrySetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _writer.Dispose();
+            _scratch.Dispose();
+            _mode = Mode.Completed;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask StartSseAsync()
+    {
+        var response = _http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.ContentEncoding = "identity";
+        response.Headers[McpHeaders.AccelBuffering] = "no";
+        if (SessionIdHeader is not null)
+        {
+            response.Headers[McpHeaders.SessionId] = SessionIdHeader;
+        }
+
+        _http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        _mode = Mode.Sse;
+
+        if (_priming)
+        {
+            // The priming event: an id (sequence 0, "nothing seen yet") and empty data, sent before anything that
+            // could be lost, with the retry interval (TR-15, TR-22, edge case 7).
+            Span<byte> id = stackalloc byte[128];
+            var length = Encoding.UTF8.GetBytes(new StreamEventId(_key, 0).ToString(), id);
+            SseFrameWriter.WritePrimingEvent(response.BodyWriter, id[..length], _retryMilliseconds);
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteEventAsync<TState>(McpMessageWriter<TState> write, TState state)
+    {
+        if (!_resumable)
+        {
+            if (_mode != Mode.Sse)
+            {
+                return;
+            }
+
+            // Not resumable: frame straight into Kestrel's PipeWriter, no copy.
+            var output = _http.Response.BodyWriter;
+            SseFrameWriter.BeginDataEvent(output, default, _eventType);
+            write(_writer, output, state);
+            SseFrameWriter.EndDataEvent(output);
+            await FlushAsync().ConfigureAwait(false);
+            return;
+        }
+
+        // Resumable: the store first, so that nothing is lost if the connection is already gone.
+        _scratch.Clear();
+        write(_writer, _scratch, state);
+        var sequence = await _store!.AppendAsync(_key, _scratch.WrittenMemory).ConfigureAwait(false);
+        if (_mode != Mode.Sse)
+        {
+            return;
+        }
+
+        var body = _http.Response.BodyWriter;
+        Span<byte> idBuffer = stackalloc byte[128];
+        var idLength = Encoding.UTF8.GetBytes(new StreamEventId(_key, sequence).ToString(), idBuffer);
+        SseFrameWriter.BeginDataEvent(body, idBuffer[..idLength], _eventType);
+        body.Write(_scratch.WrittenSpan);
+        SseFrameWriter.EndDataEvent(body);
+        await FlushAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteBodyAsync(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            await _http.Response.BodyWriter.WriteAsync(bytes).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            OnClientGone();
+        }
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        try
+        {
+            var result = await _http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
+            if (result.IsCompleted)
+            {
+                // The client is gone. Not an error: resumable streams go on in the store.
+                OnClientGone();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            OnClientGone();
+        }
+    }
+
+    private async ValueTask EndHttpResponseAsync()
+    {
+        try
+        {
+            await _http.Response.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            OnClientGone();
+        }
+    }
+
+    private void OnClientGone()
+    {
+        if (_mode == Mode.Sse || _mode == Mode.Pending)
+        {
+            _mode = Mode.Detached;
+        }
+
+        ClientGone?.Invoke();
+    }
+}
