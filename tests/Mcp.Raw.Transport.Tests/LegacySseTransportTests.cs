@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Mcp.Raw.Transport.Tests;
+
+/// <summary>The 2024-11-05 HTTP+SSE transport beside Streamable HTTP (TR-67..TR-72).</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class LegacySseTransportTests
+{
+    [Test]
+    public async Task SseEndpoint_FirstEventIsEndpoint_PostsGet202_AnswersFlowAsMessageEvents_TR69_TR70_TR71()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/sse");
+        get.Headers.Add("Accept", "text/event-stream");
+        using var stream = await server.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+        stream.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var reader = new EventReader(await stream.Content.ReadAsStreamAsync());
+        var first = await reader.ReadAsync(_ => true);
+        first[0].Type.Should().Be("endpoint");
+        var endpoint = first[0].Data;
+        endpoint.Should().StartWith("/messages?sessionId=");
+
+        using (var init = await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"old","version":"1"}}}""").WithUri(endpoint)))
+        {
+            init.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        var initResult = await reader.ReadAsync(e => e.Data.Contains("\"id\":1", StringComparison.Ordinal));
+        initResult[^1].Type.Should().Be("message");
+        JsonDocument.Parse(initResult[^1].Data).RootElement.GetProperty("result").GetProperty("protocolVersion").GetString().Should().Be("2024-11-05");
+
+        (await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","method":"notifications/initialized"}""").WithUri(endpoint))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"progress","arguments":{"steps":2},"_meta":{"progressToken":1}}}""").WithUri(endpoint))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var events = await reader.ReadAsync(e => e.Data.Contains("\"id\":2", StringComparison.Ordinal));
+        events.Should().OnlyContain(e => e.Type == "message");
+        events.Where(e => e.Data.Contains("notifications/progress", StringComparison.Ordinal)).Should().HaveCount(2);
+        events[^1].Data.Should().Contain("done");
+    }
+
+    [Test]
+    public async Task Post_ToUnknownSession_Is404()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var response = await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","method":"notifications/initialized"}""").WithUri("/messages?sessionId=nope"));
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+}
+
+internal static class RequestExtensions
+{
+    public static HttpRequestMessage WithUri(this HttpRequestMessage request, string uri)
+    {
+        request.RequestUri = new Uri(uri, UriKind.Relative);
+        return request;
+    }
+}
