@@ -489,7 +489,8 @@ public sealed class LegacyStreamableHttpTests
         {
             var session = i % 2 == 0 ? a : b;
             var token = (i % 2 == 0 ? "A" : "B") + i;
-            using var response = await _server.Client.SendAsync(TestServer.Post(Call(1, "progress", """{"steps":3}""", token), session, "2025-11-25"));
+            using var response = await _server.Client.SendAsync(TestServer.Post(Call(100 + i, "progress", """{"steps":3}""", token), session, "2025-11-25"));
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
             var events = await TestServer.ReadEventsAsync(response);
             return (token, events);
         });
@@ -516,5 +517,24 @@ public sealed class LegacyStreamableHttpTests
         getResponse.StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
         getResponse.Content.Headers.Allow.Should().Equal("POST");
         (await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/mcp"))).StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
+    }
+}
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class DuplicateIdTests
+{
+    [Test]
+    public async Task ConcurrentRequestsWithSameId_InOneSession_SecondIsRefused_JR03()
+    {
+        await using var server = await TestServer.StartAsync();
+        var id = await server.InitializeAsync();
+        var slow = server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","arguments":{}}}""", id, "2025-11-25"));
+        await server.Handler.SlowStarted.Task;
+        using var duplicate = await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{}}}""", id, "2025-11-25"));
+        duplicate.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
+        (await duplicate.Content.ReadAsStringAsync()).Should().Contain("already in progress");
+        using var cancel = await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}""", id, "2025-11-25"));
+        (await slow).Dispose();
     }
 }

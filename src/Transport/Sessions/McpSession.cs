@@ -142,7 +142,9 @@ public sealed class McpSession : IAsyncDisposable
         }
 
         Standalone?.Abort();
-        _ended.Dispose();
+
+        // _ended is deliberately not disposed: requests still running may read or link to Ended after the session is
+        // gone, and a source without timers holds nothing that needs releasing.
     }
 
     internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;

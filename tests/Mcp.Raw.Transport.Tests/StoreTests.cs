@@ -1,0 +1,160 @@
+using System.Net;
+using System.Text;
+using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Sessions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mcp.Raw.Protocol.Mcp;
+
+namespace Mcp.Raw.Transport.Tests;
+
+/// <summary>Bounded stores (TR-60, TR-44) and stream liveness (TR-34, M-TR-17, shutdown).</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class StoreTests
+{
+    private static IOptions<StreamableHttpOptions> Options(Action<StreamableHttpOptions> configure)
+    {
+        var o = new StreamableHttpOptions();
+        configure(o);
+        return Microsoft.Extensions.Options.Options.Create(o);
+    }
+
+    [Test]
+    public async Task EventStore_BoundedByCount_ReplayBeyondBoundThrows()
+    {
+        var store = new InMemoryEventStore(Options(o => o.MaxEventsPerStream = 3));
+        var key = new StreamKey("t", "1");
+        for (var i = 1; i <= 5; i++)
+        {
+            (await store.AppendAsync(key, Encoding.UTF8.GetBytes("{\"n\":" + i + "}"))).Should().Be(i);
+        }
+
+        var reader = await store.OpenAsync(key, 2);
+        reader!.TryRead(out var e).Should().BeTrue();
+        e.Id.Sequence.Should().Be(3);
+        await FluentActions.Awaiting(async () => await store.OpenAsync(key, 1)).Should().ThrowAsync<EventsLostException>();
+        await FluentActions.Awaiting(async () => await store.OpenAsync(key, 99)).Should().ThrowAsync<EventsLostException>("an id from the future is not ours");
+        (await store.OpenAsync(new StreamKey("other", "1"), 0)).Should().BeNull();
+    }
+
+    [Test]
+    public async Task EventStore_BoundedByBytes()
+    {
+        var store = new InMemoryEventStore(Options(o => o.MaxEventBytesPerStream = 100));
+        var key = new StreamKey("t", "1");
+        for (var i = 0; i < 10; i++)
+        {
+            await store.AppendAsync(key, new byte[40]);
+        }
+
+        await FluentActions.Awaiting(async () => await store.OpenAsync(key, 0)).Should().ThrowAsync<EventsLostException>();
+        (await store.OpenAsync(key, 8)).Should().NotBeNull();
+    }
+
+    [Test]
+    public async Task EventStore_ReaderWaitsForLiveEvents_EndsOnComplete()
+    {
+        var store = new InMemoryEventStore(Options(_ => { }));
+        var key = new StreamKey("t", "1");
+        await store.AppendAsync(key, "{}"u8.ToArray());
+        var reader = (await store.OpenAsync(key, 1))!;
+        var wait = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+        wait.IsCompleted.Should().BeFalse();
+        await store.AppendAsync(key, "{\"x\":1}"u8.ToArray());
+        (await wait).Should().BeTrue();
+        reader.TryRead(out var e).Should().BeTrue();
+        Encoding.UTF8.GetString(e.Data.Span).Should().Be("{\"x\":1}");
+        await store.CompleteAsync(key);
+        (await reader.WaitToReadAsync(CancellationToken.None)).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task SessionStore_EvictsIdleSessions_TR60()
+    {
+        var time = new ManualTime();
+        var options = Options(o => o.SessionIdleTimeout = TimeSpan.FromMinutes(1));
+        var events = new InMemoryEventStore(options, time);
+        await using var store = new InMemorySessionStore(options, events, time);
+        var s = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false))!;
+        time.Advance(TimeSpan.FromSeconds(30));
+        (await store.EvictIdleAsync()).Should().Be(0);
+        time.Advance(TimeSpan.FromSeconds(61));
+        (await store.EvictIdleAsync()).Should().Be(1);
+        (await store.GetAsync(s.Id)).Should().BeNull();
+        s.Ended.IsCancellationRequested.Should().BeTrue("eviction ends the session");
+    }
+
+    [Test]
+    public async Task SessionStore_Cap_EvictsLeastRecentlyActive_TR60()
+    {
+        var time = new ManualTime();
+        var options = Options(o => o.MaxSessions = 2);
+        await using var store = new InMemorySessionStore(options, new InMemoryEventStore(options, time), time);
+        var a = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false))!;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var b = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false))!;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await store.GetAsync(a.Id);
+        var c = await store.CreateAsync(McpProtocolVersion.V2025_11_25, false);
+        c.Should().NotBeNull();
+        store.Count.Should().Be(2);
+        (await store.GetAsync(b.Id)).Should().BeNull("b was the least recently active");
+        (await store.GetAsync(a.Id)).Should().NotBeNull();
+    }
+
+    [Test]
+    public async Task StandaloneStream_SendsKeepAlives_AndUnsolicitedMessages_TR30_TR34()
+    {
+        await using var server = await TestServer.StartAsync(o => o.KeepAliveInterval = TimeSpan.FromMilliseconds(100));
+        var id = await server.InitializeAsync();
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        get.Headers.Add("Mcp-Session-Id", id);
+        get.Headers.Add("Accept", "text/event-stream");
+        using var response = await server.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var text = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!text.ToString().Contains(": keep-alive", StringComparison.Ordinal))
+        {
+            var n = await stream.ReadAsync(buffer);
+            n.Should().BePositive();
+            text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+
+        var session = (await server.Services.GetRequiredService<ISessionStore>().GetAsync(id))!;
+        (await session.SendUnsolicitedAsync(static (w, o, _) => w.WriteNotification(o, "notifications/tools/list_changed"u8, default), 0)).Should().BeTrue();
+        while (!text.ToString().Contains("list_changed", StringComparison.Ordinal))
+        {
+            var n = await stream.ReadAsync(buffer);
+            n.Should().BePositive();
+            text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+    }
+
+    [Test]
+    public async Task Shutdown_EndsOpenStreams()
+    {
+        var server = await TestServer.StartAsync();
+        var id = await server.InitializeAsync();
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        get.Headers.Add("Mcp-Session-Id", id);
+        get.Headers.Add("Accept", "text/event-stream");
+        using var response = await server.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+        var read = TestServer.ReadEventsAsync(response);
+        var stop = server.DisposeAsync().AsTask();
+        (await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(10)))).Should().Be(stop, "shutdown must not wait on an open stream");
+        await read.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+}
