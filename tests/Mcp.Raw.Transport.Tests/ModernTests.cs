@@ -267,3 +267,32 @@ public sealed class ModernTests
         (await modern.Content.ReadAsStringAsync()).Should().Contain("\"M\"");
     }
 }
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class KeepAliveTests
+{
+    [Test]
+    public async Task SilentModernSseStream_GetsKeepAliveComments_MTR17()
+    {
+        await using var server = await TestServer.StartAsync(o => o.KeepAliveInterval = TimeSpan.FromMilliseconds(100));
+        var request = TestServer.Post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"gated\",\"arguments\":{},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}", version: "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "gated");
+        using var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var text = new System.Text.StringBuilder();
+        var buffer = new byte[1024];
+        while (!text.ToString().Contains(": keep-alive", StringComparison.Ordinal))
+        {
+            var n = await stream.ReadAsync(buffer);
+            n.Should().BePositive();
+            text.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+        }
+
+        text.ToString().Should().StartWith("data: ", "the first message switched the response to SSE; the comment came after it");
+        server.Handler.Gate.TrySetResult();
+        var rest = new StreamReader(stream).ReadToEnd();
+        rest.Should().Contain("gated done");
+    }
+}

@@ -39,6 +39,10 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private readonly SseEventType _eventType;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Mode _mode;
+    private TimeSpan _keepAliveInterval;
+    private Task? _keepAlive;
+    private CancellationTokenSource? _keepAliveStop;
+    private long _lastWrite;
 
     public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, bool modern, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
     {
@@ -50,6 +54,17 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         _resumable = store is not null;
         _priming = priming && store is not null;
         _retryMilliseconds = retryMilliseconds;
+    }
+
+    /// <summary>
+    /// When set, an SSE response that stays silent this long gets a <c>:</c> comment (TR-34, M-TR-17): long-lived
+    /// streams such as <c>subscriptions/listen</c> survive idle proxies. The timer starts only when the response
+    /// becomes SSE, so JSON answers pay nothing for it.
+    /// </summary>
+    public TimeSpan KeepAliveInterval
+    {
+        get => _keepAliveInterval;
+        set => _keepAliveInterval = value;
     }
 
     /// <summary>Runs when the client is gone (a write failed). Modern requests are cancelled by it (M-TR-20).</summary>
@@ -307,14 +322,22 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            _writer.Dispose();
-            _scratch.Dispose();
             _mode = Mode.Completed;
         }
         finally
         {
             _gate.Release();
         }
+
+        if (_keepAlive is not null)
+        {
+            await _keepAliveStop!.CancelAsync().ConfigureAwait(false);
+            await _keepAlive.ConfigureAwait(false);
+            _keepAliveStop.Dispose();
+        }
+
+        _writer.Dispose();
+        _scratch.Dispose();
     }
 
     private async ValueTask StartSseAsync()
@@ -332,6 +355,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
         _http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         _mode = Mode.Sse;
+        if (_keepAliveInterval > TimeSpan.Zero && _keepAlive is null)
+        {
+            // Linked now, while the request is live: the loop never touches HttpContext after the request ends.
+            _keepAliveStop = CancellationTokenSource.CreateLinkedTokenSource(_http.RequestAborted);
+            _keepAlive = KeepAliveLoopAsync(_keepAliveStop.Token);
+        }
 
         if (_priming)
         {
@@ -393,8 +422,42 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
     }
 
+    private async Task KeepAliveLoopAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_keepAliveInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                await _gate.WaitAsync(stop).ConfigureAwait(false);
+                try
+                {
+                    if (_mode != Mode.Sse)
+                    {
+                        return;
+                    }
+
+                    if (Environment.TickCount64 - Volatile.Read(ref _lastWrite) >= (long)_keepAliveInterval.TotalMilliseconds)
+                    {
+                        SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
+                        await FlushAsync().ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left.
+        }
+    }
+
     private async ValueTask FlushAsync()
     {
+        Volatile.Write(ref _lastWrite, Environment.TickCount64);
         try
         {
             var result = await _http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
