@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Transport.Sessions;
@@ -8,13 +9,28 @@ namespace Mcp.Raw.Transport;
 /// <summary>A notification from the client, with what the transport knows about its context.</summary>
 public class McpNotificationContext
 {
+    private static readonly ClaimsPrincipal s_anonymous = new(new ClaimsIdentity());
+    private readonly HttpContext? _http;
+    private ClaimsPrincipal? _user;
+    private IServiceProvider? _services;
+
+    /// <summary>A message arriving on an HTTP request: user and services are read from it only when asked for.</summary>
+    internal McpNotificationContext(JsonRpcMessage message, McpProtocolVersion version, McpSession? session, HttpContext http)
+    {
+        Message = message;
+        ProtocolVersion = version;
+        Session = session;
+        _http = http;
+    }
+
+    /// <summary>A message processed after its HTTP request ended (HTTP+SSE): user and services captured.</summary>
     internal McpNotificationContext(JsonRpcMessage message, McpProtocolVersion version, McpSession? session, ClaimsPrincipal user, IServiceProvider services)
     {
         Message = message;
         ProtocolVersion = version;
         Session = session;
-        User = user;
-        Services = services;
+        _user = user;
+        _services = services;
     }
 
     /// <summary>The message. Its raw slices are valid until the handler's task completes.</summary>
@@ -30,8 +46,8 @@ public class McpNotificationContext
     public McpSession? Session { get; }
 
     /// <summary>The authenticated user (from ASP.NET Core authentication), possibly anonymous.</summary>
-    public ClaimsPrincipal User { get; }
+    public ClaimsPrincipal User => _user ??= _http?.User ?? s_anonymous;
 
-    /// <summary>The request's services.</summary>
-    public IServiceProvider Services { get; }
+    /// <summary>The request's services (a scope is created only when this is first read).</summary>
+    public IServiceProvider Services => _services ??= _http?.RequestServices ?? throw new InvalidOperationException("No services are available.");
 }

@@ -13,6 +13,11 @@ namespace Mcp.Raw.Transport;
 /// </summary>
 public abstract class McpRequestContext : McpNotificationContext
 {
+    private protected McpRequestContext(JsonRpcMessage message, McpProtocolVersion version, McpSession? session, Microsoft.AspNetCore.Http.HttpContext http)
+        : base(message, version, session, http)
+    {
+    }
+
     private protected McpRequestContext(JsonRpcMessage message, McpProtocolVersion version, McpSession? session, ClaimsPrincipal user, IServiceProvider services)
         : base(message, version, session, user, services)
     {

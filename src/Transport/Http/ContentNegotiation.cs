@@ -33,9 +33,10 @@ internal static class ContentNegotiation
                 continue;
             }
 
-            foreach (var range in value.Split(','))
+            var span = value.AsSpan();
+            foreach (var part in span.Split(','))
             {
-                var mediaRange = range.AsSpan();
+                var mediaRange = span[part];
                 var semicolon = mediaRange.IndexOf(';');
                 var q = 1.0;
                 if (semicolon >= 0)

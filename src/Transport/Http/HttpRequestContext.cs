@@ -14,8 +14,19 @@ internal sealed class HttpRequestContext : McpRequestContext
     private readonly IResponseSink _stream;
     private readonly StreamableHttpOptions _options;
     private readonly CancellationToken _cancellation;
+    private readonly InFlightRequest? _inFlight;
     private ClientCapabilities? _capabilities;
     private bool _capabilitiesRead;
+
+    public HttpRequestContext(
+        JsonRpcMessage message, McpProtocolVersion version, McpSession? session, Microsoft.AspNetCore.Http.HttpContext http,
+        IResponseSink stream, StreamableHttpOptions options, CancellationToken cancellation)
+        : base(message, version, session, http)
+    {
+        _stream = stream;
+        _options = options;
+        _cancellation = cancellation;
+    }
 
     public HttpRequestContext(
         JsonRpcMessage message, McpProtocolVersion version, McpSession? session, ClaimsPrincipal user, IServiceProvider services,
@@ -27,7 +38,17 @@ internal sealed class HttpRequestContext : McpRequestContext
         _cancellation = cancellation;
     }
 
-    public override CancellationToken Cancellation => _cancellation;
+    public override CancellationToken Cancellation => _inFlight?.Token ?? _cancellation;
+
+    /// <summary>Whether the request was cancelled, without creating a token source to find out.</summary>
+    public bool IsCancellationRequested => _inFlight?.IsCancellationRequested ?? _cancellation.IsCancellationRequested;
+
+    /// <summary>The in-flight entry whose cancellation this request observes (2025 sessions).</summary>
+    public InFlightRequest? InFlight
+    {
+        get => _inFlight;
+        init => _inFlight = value;
+    }
 
     public override bool HasResponded => _stream.HasResponded;
 
@@ -75,13 +96,13 @@ internal sealed class HttpRequestContext : McpRequestContext
                 throw new InvalidOperationException("The request's stream cannot carry a server-to-client request (the client accepts only JSON, or the response was sent).");
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation, session.Ended);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Cancellation, session.Ended);
             timeout.CancelAfter(_options.ServerRequestTimeout);
             try
             {
                 return await pending.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_cancellation.IsCancellationRequested && !session.Ended.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !Cancellation.IsCancellationRequested && !session.Ended.IsCancellationRequested)
             {
                 // LC-18: on timeout, tell the client to stop and stop waiting.
                 await _stream.SendAsync(static (w, o, s) => w.WriteCancelledNotification(o, s, "timeout"), id).ConfigureAwait(false);

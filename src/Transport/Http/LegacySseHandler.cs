@@ -18,7 +18,7 @@ namespace Mcp.Raw.Transport.Http;
 /// session key); POSTs there get 202 and their answers flow on the stream as <c>message</c> events.
 /// </summary>
 internal sealed partial class LegacySseHandler(
-    IMcpMessageHandler handler, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, ILogger<LegacySseHandler> logger)
+    IMcpMessageHandler handler, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, IServiceProvider rootServices, ILogger<LegacySseHandler> logger)
 {
     private readonly StreamableHttpOptions _options = options.Value;
 
@@ -138,7 +138,8 @@ internal sealed partial class LegacySseHandler(
         // Accepted now; the answer goes to the SSE stream (TR-70). The body array is owned by the message from here on.
         http.Response.StatusCode = StatusCodes.Status202Accepted;
         var message = payload.Single.Message;
-        var services = http.RequestServices;
+        // The request's scope ends with this 202; the background work uses the application's services.
+        var services = rootServices;
         var user = http.User;
         _ = Task.Run(() => ProcessAsync(session, message, user, services));
     }
@@ -176,9 +177,9 @@ internal sealed partial class LegacySseHandler(
                     else if (message.Method == McpMethod.NotificationsCancelled)
                     {
                         var cancelled = message.DeserializeParams(McpJsonContext.Default.CancelledNotificationParams);
-                        if (cancelled?.RequestId is { } id && session.InFlight.TryGetValue(id, out var source))
+                        if (cancelled?.RequestId is { } id && session.InFlight.TryGetValue(id, out var request))
                         {
-                            await source.CancelAsync().ConfigureAwait(false);
+                            request.Cancel();
                         }
                     }
 
@@ -186,8 +187,8 @@ internal sealed partial class LegacySseHandler(
                     return;
             }
 
-            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(session.Ended);
-            if (!session.InFlight.TryAdd(message.Id, cancellation))
+            using var inFlight = new InFlightRequest(session.Ended);
+            if (!session.InFlight.TryAdd(message.Id, inFlight))
             {
                 return;
             }
@@ -196,17 +197,17 @@ internal sealed partial class LegacySseHandler(
             {
                 var sink = new SharedStreamSink(shared);
                 var version = message.Method == McpMethod.Initialize ? McpProtocolVersion.Unknown : session.ProtocolVersion;
-                var context = new HttpRequestContext(message, version, session, user, services, sink, _options, cancellation.Token);
+                var context = new HttpRequestContext(message, version, session, user, services, sink, _options, default) { InFlight = inFlight };
                 try
                 {
                     await handler.HandleRequestAsync(context).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                catch (OperationCanceledException) when (inFlight.IsCancellationRequested)
                 {
                     return;
                 }
 
-                if (!context.HasResponded && !cancellation.IsCancellationRequested)
+                if (!context.HasResponded && !inFlight.IsCancellationRequested)
                 {
                     await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error: the request ended without an answer.").ConfigureAwait(false);
                 }

@@ -107,10 +107,8 @@ internal sealed partial class PostRequestHandler
     private async Task RunBatchRequestAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion version, McpSession? session, BatchResponseCollector collector)
     {
         await Task.Yield();
-        using var cancellation = session is not null
-            ? CancellationTokenSource.CreateLinkedTokenSource(session.Ended)
-            : CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        if (session is not null && !session.InFlight.TryAdd(message.Id, cancellation))
+        using var inFlight = new InFlightRequest(session?.Ended ?? http.RequestAborted);
+        if (session is not null && !session.InFlight.TryAdd(message.Id, inFlight))
         {
             collector.Add(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session."), message.Id);
             return;
@@ -119,7 +117,7 @@ internal sealed partial class PostRequestHandler
         try
         {
             var sink = collector.CreateSink();
-            var context = new HttpRequestContext(message, version, session, http.User, http.RequestServices, sink, _options, cancellation.Token);
+            var context = new HttpRequestContext(message, version, session, http, sink, _options, default) { InFlight = inFlight };
             await RunHandlerAsync(context, sink).ConfigureAwait(false);
         }
         finally

@@ -64,8 +64,8 @@ internal sealed partial class PostRequestHandler
                 return;
         }
 
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(session.Ended);
-        if (!session.InFlight.TryAdd(message.Id, cancellation))
+        using var inFlight = new InFlightRequest(session.Ended);
+        if (!session.InFlight.TryAdd(message.Id, inFlight))
         {
             await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session.").ConfigureAwait(false);
             return;
@@ -82,7 +82,7 @@ internal sealed partial class PostRequestHandler
             };
             await using (stream.ConfigureAwait(false))
             {
-                var context = new HttpRequestContext(message, version, session, http.User, http.RequestServices, stream, _options, cancellation.Token);
+                var context = new HttpRequestContext(message, version, session, http, stream, _options, default) { InFlight = inFlight };
                 await RunHandlerAsync(context, stream).ConfigureAwait(false);
             }
         }
@@ -114,7 +114,7 @@ internal sealed partial class PostRequestHandler
         HttpRequestContext context;
         await using (stream.ConfigureAwait(false))
         {
-            context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http.User, http.RequestServices, stream, _options, session.Ended);
+            context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http, stream, _options, session.Ended);
             await RunHandlerAsync(context, stream).ConfigureAwait(false);
         }
 
@@ -151,16 +151,15 @@ internal sealed partial class PostRequestHandler
             version = McpProtocolVersion.Unknown;
         }
 
-        // Without sessions nothing can resume a stream, so a closed connection ends the request.
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        // Without sessions nothing can resume a stream, so a closed connection ends the request (Kestrel's
+        // RequestAborted fires when the client goes).
         var stream = new ServerStream(http, accepts, modern: false, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
             KeepAliveInterval = _options.KeepAliveInterval,
         };
         await using (stream.ConfigureAwait(false))
         {
-            stream.ClientGone = () => CancelQuietly(cancellation);
-            var context = new HttpRequestContext(message, version, session: null, http.User, http.RequestServices, stream, _options, cancellation.Token);
+            var context = new HttpRequestContext(message, version, session: null, http, stream, _options, http.RequestAborted);
             await RunHandlerAsync(context, stream).ConfigureAwait(false);
         }
     }
@@ -195,7 +194,7 @@ internal sealed partial class PostRequestHandler
 
         try
         {
-            await _handler.HandleNotificationAsync(new McpNotificationContext(message, version, session, http.User, http.RequestServices)).ConfigureAwait(false);
+            await _handler.HandleNotificationAsync(new McpNotificationContext(message, version, session, http)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -217,20 +216,13 @@ internal sealed partial class PostRequestHandler
             return;
         }
 
-        if (cancelled?.RequestId is not { } requestId || !session.InFlight.TryGetValue(requestId, out var source))
+        if (cancelled?.RequestId is not { } requestId || !session.InFlight.TryGetValue(requestId, out var request))
         {
             return;
         }
 
         LogCancelled(_logger, requestId, cancelled.Reason);
-        try
-        {
-            source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The request finished and disposed its source after the lookup (UT-12).
-        }
+        request.Cancel();
     }
 
     private async Task RunHandlerAsync(HttpRequestContext context, IResponseSink stream)
@@ -239,14 +231,14 @@ internal sealed partial class PostRequestHandler
         {
             await _handler.HandleRequestAsync(context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.IsCancellationRequested)
         {
             // Cancelled: no response (UT-09).
         }
         catch (Exception e)
         {
             LogHandlerFailed(_logger, context.Message.MethodName, e);
-            if (!context.HasResponded && !context.Cancellation.IsCancellationRequested)
+            if (!context.HasResponded && !context.IsCancellationRequested)
             {
                 await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error.").ConfigureAwait(false);
             }
@@ -254,7 +246,7 @@ internal sealed partial class PostRequestHandler
 
         if (!context.HasResponded)
         {
-            if (context.Cancellation.IsCancellationRequested)
+            if (context.IsCancellationRequested)
             {
                 await stream.EndWithoutResponseAsync().ConfigureAwait(false);
             }

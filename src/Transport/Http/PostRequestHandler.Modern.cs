@@ -47,16 +47,15 @@ internal sealed partial class PostRequestHandler
             return;
         }
 
-        // Closing the response stream cancels the request, whether it was answered as JSON or SSE (M-TR-20, M-TR-21).
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        // Closing the response stream cancels the request, whether it was answered as JSON or SSE (M-TR-20, M-TR-21):
+        // Kestrel's RequestAborted fires when the client goes.
         var stream = new ServerStream(http, accepts, modern: true, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
             KeepAliveInterval = _options.KeepAliveInterval,
         };
         await using (stream.ConfigureAwait(false))
         {
-            stream.ClientGone = () => CancelQuietly(cancellation);
-            var context = new HttpRequestContext(message, version, session: null, http.User, http.RequestServices, stream, _options, cancellation.Token);
+            var context = new HttpRequestContext(message, version, session: null, http, stream, _options, http.RequestAborted);
             await RunHandlerAsync(context, stream).ConfigureAwait(false);
         }
     }
@@ -141,17 +140,5 @@ internal sealed partial class PostRequestHandler
         return ToolHeaderAnnotations.TryVerify(annotations, arguments, name => headers.TryGetValue(name, out var v) ? (v.Count == 1 ? v[0] : "\u0001") : null, out var error)
             ? null
             : "Header mismatch: " + error + ".";
-    }
-
-    private static void CancelQuietly(CancellationTokenSource cancellation)
-    {
-        try
-        {
-            cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The request already finished.
-        }
     }
 }

@@ -57,7 +57,7 @@ public sealed class McpSession : IAsyncDisposable
     /// <summary>Ids for the server's own requests to the client, never reused (JR-03).</summary>
     public RequestIdGenerator OutgoingIds { get; } = new("s");
 
-    internal ConcurrentDictionary<RequestId, CancellationTokenSource> InFlight { get; } = new();
+    internal ConcurrentDictionary<RequestId, InFlightRequest> InFlight { get; } = new();
 
     internal Events.IEventStore? EventStore { get; set; }
 
@@ -124,16 +124,9 @@ public sealed class McpSession : IAsyncDisposable
         }
 
         await _ended.CancelAsync().ConfigureAwait(false);
-        foreach (var (_, cts) in InFlight)
+        foreach (var (_, request) in InFlight)
         {
-            try
-            {
-                await cts.CancelAsync().ConfigureAwait(false);
-            }
-            catch (ObjectDisposedException)
-            {
-                // The request finished and disposed its source between the snapshot and here.
-            }
+            request.Cancel();
         }
 
         foreach (var (_, pending) in PendingOutgoing)

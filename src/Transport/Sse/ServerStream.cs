@@ -27,9 +27,10 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     }
 
     private readonly HttpContext _http;
+    private readonly StreamBuffers _buffers = StreamBuffers.Rent();
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly JsonRpcWriter _writer = new();
-    private readonly PooledBufferWriter _scratch = new(512);
+    private readonly JsonRpcWriter _writer;
+    private readonly PooledBufferWriter _scratch;
     private readonly ContentNegotiation.Accepts _accepts;
     private readonly IEventStore? _store;
     private readonly StreamKey _key;
@@ -37,7 +38,8 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private readonly bool _priming;
     private readonly int _retryMilliseconds;
     private readonly SseEventType _eventType;
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _ended;
+    private int _isEnded;
     private Mode _mode;
     private TimeSpan _keepAliveInterval;
     private Task? _keepAlive;
@@ -46,6 +48,8 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
     public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, bool modern, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
     {
+        _writer = _buffers.Writer;
+        _scratch = _buffers.Scratch;
         _eventType = eventType;
         _http = http;
         _accepts = accepts;
@@ -80,7 +84,32 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     public bool IsSse => _mode is Mode.Sse || (_mode is Mode.Detached or Mode.Completed && _http.Response.ContentType == "text/event-stream");
 
     /// <summary>Completes when the stream ends (for GET streams, which are ended from outside).</summary>
-    public Task Ended => _ended.Task;
+    public Task Ended
+    {
+        get
+        {
+            // Created on demand: only GET streams wait on it.
+            var tcs = Volatile.Read(ref _ended);
+            if (tcs is null)
+            {
+                tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                tcs = Interlocked.CompareExchange(ref _ended, tcs, null) ?? tcs;
+            }
+
+            if (Volatile.Read(ref _isEnded) != 0)
+            {
+                tcs.TrySetResult();
+            }
+
+            return tcs.Task;
+        }
+    }
+
+    private void SignalEnded()
+    {
+        Volatile.Write(ref _isEnded, 1);
+        Volatile.Read(ref _ended)?.TrySetResult();
+    }
 
     public StreamKey Key => _key;
 
@@ -170,7 +199,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         finally
         {
             _gate.Release();
-            _ended.TrySetResult();
+            SignalEnded();
         }
     }
 
@@ -310,12 +339,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         finally
         {
             _gate.Release();
-            _ended.TrySetResult();
+            SignalEnded();
         }
     }
 
     /// <summary>Ends a GET stream from outside (session ended); the GET handler then returns.</summary>
-    public void Abort() => _ended.TrySetResult();
+    public void Abort() => SignalEnded();
 
     public async ValueTask DisposeAsync()
     {
@@ -336,8 +365,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             _keepAliveStop.Dispose();
         }
 
-        _writer.Dispose();
-        _scratch.Dispose();
+        StreamBuffers.Return(_buffers);
     }
 
     private async ValueTask StartSseAsync()

@@ -1,0 +1,58 @@
+using System.Text;
+using Mcp.Raw.LoadHost;
+using Mcp.Raw.Transport;
+
+// Load host for benchmarks/load: "mcp" serves the transport with the load workloads' echo and progress tools;
+// "raw" is the ceiling, raw Kestrel whose POST handler reads the body and writes a fixed result of the same size.
+// Usage: Mcp.Raw.LoadHost mcp|raw [--urls http://127.0.0.1:PORT] [--stateless]
+var mode = args.Length > 0 ? args[0] : "mcp";
+var builder = WebApplication.CreateSlimBuilder();
+var urlsAt = Array.IndexOf(args, "--urls");
+builder.WebHost.UseUrls(urlsAt >= 0 && urlsAt + 1 < args.Length ? args[urlsAt + 1] : "http://127.0.0.1:8001");
+builder.Logging.ClearProviders();
+if (mode == "mcp")
+{
+    builder.Services.AddMcpRawTransport(o =>
+    {
+        o.Stateless = args.Contains("--stateless");
+        o.MaxSessions = 100_000;
+    });
+    builder.Services.AddSingleton<IMcpMessageHandler, LoadHandler>();
+}
+
+var app = builder.Build();
+if (mode == "mcp")
+{
+    app.MapMcpRaw("/mcp");
+}
+else
+{
+    var echoJson = Encoding.UTF8.GetBytes(RawResponses.Echo);
+    var progressSse = Encoding.UTF8.GetBytes(RawResponses.ProgressSse(10));
+    app.MapPost("/mcp", async context =>
+    {
+        // Read the whole body, as a server must, then write the fixed answer.
+        while (true)
+        {
+            var read = await context.Request.BodyReader.ReadAsync();
+            context.Request.BodyReader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        var sse = context.Request.Query.ContainsKey("sse");
+        var body = sse ? progressSse : echoJson;
+        context.Response.ContentType = sse ? "text/event-stream" : "application/json";
+        if (!sse)
+        {
+            context.Response.ContentLength = body.Length;
+        }
+
+        await context.Response.BodyWriter.WriteAsync(body);
+    });
+    app.MapGet("/mcp", () => Results.Ok());
+}
+
+app.Run();
