@@ -20,7 +20,12 @@ if (mode == "mcp")
     builder.Services.AddSingleton<IMcpMessageHandler, LoadHandler>();
 }
 
+AllocationSampler? sampler = Environment.GetEnvironmentVariable("MCP_RAW_SAMPLE_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
 var app = builder.Build();
+app.MapGet("/stats/types", () => Results.Text(sampler is null ? "set MCP_RAW_SAMPLE_ALLOCATIONS=1" : string.Join('\n', sampler.Bytes.OrderByDescending(p => p.Value).Take(25).Select(p => p.Value + " " + p.Key))));
+
+// Bytes allocated by the whole process so far: the harness divides the difference by the requests of a run.
+app.MapGet("/stats", () => Results.Text(GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture)));
 if (mode == "mcp")
 {
     app.MapMcpRaw("/mcp");

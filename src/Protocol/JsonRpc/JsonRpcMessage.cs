@@ -158,5 +158,5 @@ public readonly partial struct JsonRpcMessage
         }
     }
 
-    internal static JsonSlice Shift(JsonSlice slice, long by) => slice.IsPresent ? new JsonSlice(slice.Start - by, slice.Length) : default;
+    internal static JsonSlice Shift(JsonSlice slice, long by) => slice.IsPresent ? new JsonSlice(slice.Start - (int)by, slice.Length) : default;
 }

@@ -162,7 +162,7 @@ public static partial class JsonRpcReader
                             duplicate ??= dup;
                         }
 
-                        @params = new JsonSlice(start, reader.BytesConsumed - start);
+                        @params = new JsonSlice((int)start, (int)(reader.BytesConsumed - start));
                     }
                     else if (reader.TokenType == JsonTokenType.StartArray)
                     {
@@ -360,7 +360,7 @@ public static partial class JsonRpcReader
                     SkipValue(ref reader, maxDepth);
                 }
 
-                envelope.Meta = new JsonSlice(start, reader.BytesConsumed - start);
+                envelope.Meta = new JsonSlice((int)start, (int)(reader.BytesConsumed - start));
             }
             else if (reader.ValueTextEquals(JsonRpcNames.Name))
             {

@@ -211,7 +211,7 @@ public static partial class JsonRpcReader
     {
         var start = reader.TokenStartIndex;
         SkipValue(ref reader, maxDepth);
-        return new JsonSlice(start, reader.BytesConsumed - start);
+        return new JsonSlice((int)start, (int)(reader.BytesConsumed - start));
     }
 
     private static string GetStringChecked(ref Utf8JsonReader reader)

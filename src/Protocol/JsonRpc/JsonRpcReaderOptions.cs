@@ -10,13 +10,14 @@ public sealed class JsonRpcReaderOptions
     /// <summary>The default options: 4 MiB, depth 64, 256 messages per batch, batches allowed.</summary>
     public static JsonRpcReaderOptions Default { get; } = new();
 
-    /// <summary>The largest body in bytes; a larger one is refused before it is parsed. Default 4 MiB.</summary>
+    /// <summary>The largest body in bytes (at most 2 GiB - 1); a larger one is refused before it is parsed. Default 4 MiB.</summary>
     public long MaxMessageBytes
     {
         get => _maxMessageBytes;
         init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, int.MaxValue);
             _maxMessageBytes = value;
         }
     }

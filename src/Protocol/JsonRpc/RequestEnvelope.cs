@@ -102,6 +102,9 @@ public readonly struct RequestEnvelope
     /// <summary>Whether the protocol version claim is a string equal to the UTF-8 text, without allocating.</summary>
     public bool ProtocolVersionEquals(ReadOnlySpan<byte> utf8) => StringEquals(_protocolVersion, utf8);
 
+    /// <summary>Whether the protocol version claim is a string equal to the text, without allocating.</summary>
+    public bool ProtocolVersionEquals(string text) => StringEquals(_protocolVersion, text);
+
     /// <summary>Whether <c>params.name</c> is a string equal to the text.</summary>
     public bool NameEquals(string text) => StringEquals(_name, text);
 

@@ -21,7 +21,7 @@ internal sealed partial class DeleteRequestHandler(ISessionStore sessions, Reque
             return;
         }
 
-        var header = http.Request.Headers[McpHeaders.ProtocolVersion].ToString().Trim();
+        var header = http.Request.Headers[McpHeaders.ProtocolVersion].ToString().AsSpan().Trim();
         if (options.Value.Stateless || McpProtocolVersions.IsModernClaim(header))
         {
             await ErrorResponses.WriteAsync(http, RejectionReason.MethodNotAllowed, allow: "POST").ConfigureAwait(false);

@@ -29,7 +29,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
             return;
         }
 
-        var header = http.Request.Headers[McpHeaders.ProtocolVersion].ToString().Trim();
+        var header = http.Request.Headers[McpHeaders.ProtocolVersion].ToString().AsSpan().Trim();
         if (_options.Stateless || McpProtocolVersions.IsModernClaim(header))
         {
             // No standalone stream without sessions, and none in 2026-07-28 (TR-29, M-TR-23, M-TR-24).

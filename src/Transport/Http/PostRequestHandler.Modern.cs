@@ -83,20 +83,20 @@ internal sealed partial class PostRequestHandler
     private string? CheckNameHeaders(HttpContext http, in JsonRpcMessage message)
     {
         var envelope = message.Envelope;
-        string? bodyValue;
+        bool isUri;
         switch (message.Method)
         {
             case McpMethod.ToolsCall or McpMethod.PromptsGet:
-                bodyValue = envelope.GetName();
+                isUri = false;
                 break;
             case McpMethod.ResourcesRead:
-                bodyValue = envelope.GetUri();
+                isUri = true;
                 break;
             default:
                 return null;
         }
 
-        if (bodyValue is null)
+        if ((isUri ? envelope.UriKind : envelope.NameKind) != JsonValueKind.String)
         {
             // The body lacks the member: the handler answers -32602 for the params themselves.
             return null;
@@ -113,7 +113,8 @@ internal sealed partial class PostRequestHandler
             return "Header mismatch: the Mcp-Name header has an invalid value.";
         }
 
-        if (!string.Equals(name, bodyValue, StringComparison.Ordinal))
+        // Compared against the body without materializing the body's string.
+        if (!(isUri ? envelope.UriEquals(name) : envelope.NameEquals(name)))
         {
             return "Header mismatch: Mcp-Name does not match the body.";
         }
@@ -123,7 +124,7 @@ internal sealed partial class PostRequestHandler
             return null;
         }
 
-        var annotations = _handler.GetToolHeaderAnnotations(bodyValue);
+        var annotations = _handler.GetToolHeaderAnnotations(name);
         if (annotations is null || annotations.Count == 0)
         {
             return null;

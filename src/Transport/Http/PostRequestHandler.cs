@@ -151,6 +151,13 @@ internal sealed partial class PostRequestHandler
     private static string? ReadHeader(HttpContext http, string name)
     {
         var values = http.Request.Headers[name];
-        return values.Count == 0 ? null : values[0]?.Trim(' ', '\t');
+        if (values.Count == 0 || values[0] is not { } value)
+        {
+            return null;
+        }
+
+        // Optional whitespace around a value is not part of it; a new string only when there is some.
+        var trimmed = value.AsSpan().Trim(" \t");
+        return trimmed.Length == value.Length ? value : trimmed.ToString();
     }
 }

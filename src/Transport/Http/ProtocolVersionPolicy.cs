@@ -45,13 +45,12 @@ internal static class ProtocolVersionPolicy
         // Step 6: a modern claim in the body.
         if (hasClaim)
         {
-            var claim = envelope.GetProtocolVersionString();
             if (header is null)
             {
                 return EraDecision.Refuse(400, JsonRpcErrorCode.HeaderMismatch, "Header mismatch: the MCP-Protocol-Version header is required and must equal params._meta's protocol version.");
             }
 
-            if (claim is null || !string.Equals(claim, header, StringComparison.Ordinal))
+            if (!envelope.ProtocolVersionEquals(header))
             {
                 return EraDecision.Refuse(400, JsonRpcErrorCode.HeaderMismatch, "Header mismatch: MCP-Protocol-Version does not equal params._meta's protocol version.");
             }
@@ -59,7 +58,7 @@ internal static class ProtocolVersionPolicy
             if (!headerVersion.IsModern() || !options.ModernVersions.Contains(headerVersion))
             {
                 // A legacy version inside the envelope is not served (M-VR-20).
-                return EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: claim);
+                return EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: header);
             }
 
             return EraDecision.Modern(headerVersion);

@@ -15,6 +15,9 @@ internal sealed partial class RequestGuard(IOptions<StreamableHttpOptions> optio
 {
     private readonly StreamableHttpOptions _options = options.Value;
 
+    // Host header values already judged allowed: the check is a dictionary hit, not a parse, per request.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _allowedHostValues = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Returns the rejection, or null when the request may proceed.</summary>
     public Http.RejectionReason? Check(HttpContext http)
     {
@@ -25,7 +28,7 @@ internal sealed partial class RequestGuard(IOptions<StreamableHttpOptions> optio
             return Http.RejectionReason.OriginNotAllowed;
         }
 
-        if (_options.EnforceLoopbackHost && IsLoopback(http.Connection.LocalIpAddress) && !IsAllowedHost(http.Request.Host.Host))
+        if (_options.EnforceLoopbackHost && !IsAllowedHostValue(http.Request.Headers.Host.ToString(), http) && IsLoopback(http.Connection.LocalIpAddress))
         {
             LogHostRefused(logger, Transport.Http.ProtocolVersionPolicy.Shorten(http.Request.Host.Value ?? string.Empty), http.Request.Method, http.Request.Path);
             return Http.RejectionReason.HostNotAllowed;
@@ -50,6 +53,27 @@ internal sealed partial class RequestGuard(IOptions<StreamableHttpOptions> optio
             && IsLoopbackName(uri.Host);
     }
 
+    private bool IsAllowedHostValue(string hostHeader, HttpContext http)
+    {
+        if (_allowedHostValues.ContainsKey(hostHeader))
+        {
+            return true;
+        }
+
+        if (!IsAllowedHost(http.Request.Host.Host))
+        {
+            return false;
+        }
+
+        // Bounded: a client cannot grow the cache without limit by varying the Host header.
+        if (_allowedHostValues.Count < 256)
+        {
+            _allowedHostValues.TryAdd(hostHeader, true);
+        }
+
+        return true;
+    }
+
     private bool IsAllowedHost(string host)
     {
         if (IsLoopbackName(host))
@@ -72,10 +96,10 @@ internal sealed partial class RequestGuard(IOptions<StreamableHttpOptions> optio
 
     private static bool IsLoopbackName(string host)
     {
-        host = host.Trim('[', ']');
-        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+        var name = host.AsSpan().Trim("[]");
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused {Method} {Path} with {Status}: Origin '{Origin}' is not allowed.")]
