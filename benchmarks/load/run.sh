@@ -60,7 +60,7 @@ function request()
   return wrk.format()
 end
 function response(status, headers, body)
-  if status ~= 200 or not string.find(body, "$expect", 1, true) then bad = bad + 1 end
+  if status ~= 200 or not string.find(body, [==[$expect]==], 1, true) then bad = bad + 1 end
 end
 function done(summary, latency, requests)
   io.write(string.format("RESULT %.1f %d %d %d %d\n", summary.requests / (summary.duration / 1e6), latency:percentile(50), latency:percentile(99), summary.requests, bad))

@@ -45,6 +45,13 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private Task? _keepAlive;
     private CancellationTokenSource? _keepAliveStop;
     private long _lastWrite;
+    private int _unflushed;
+    private bool _flushScheduled;
+
+    // Above this many unflushed bytes a writer flushes inline and waits: the back-pressure bound per stream.
+    private const int InlineFlushThreshold = 16 * 1024;
+
+    private static readonly Action<object?> s_scheduledFlush = static state => _ = ((ServerStream)state!).ScheduledFlushAsync();
 
     public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, bool modern, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
     {
@@ -413,10 +420,11 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
             // Not resumable: frame straight into Kestrel's PipeWriter, no copy.
             var output = _http.Response.BodyWriter;
+            var before = output.UnflushedBytes;
             SseFrameWriter.BeginDataEvent(output, default, _eventType);
             write(_writer, output, state);
             SseFrameWriter.EndDataEvent(output);
-            await FlushAsync().ConfigureAwait(false);
+            await AfterEventAsync((int)(output.UnflushedBytes - before)).ConfigureAwait(false);
             return;
         }
 
@@ -430,12 +438,65 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
 
         var body = _http.Response.BodyWriter;
+        var start = body.UnflushedBytes;
+        WriteStoredFrame(body, sequence);
+        await AfterEventAsync((int)(body.UnflushedBytes - start)).ConfigureAwait(false);
+    }
+
+    private void WriteStoredFrame(System.IO.Pipelines.PipeWriter body, long sequence)
+    {
         Span<byte> idBuffer = stackalloc byte[128];
         var idLength = Encoding.UTF8.GetBytes(new StreamEventId(_key, sequence).ToString(), idBuffer);
         SseFrameWriter.BeginDataEvent(body, idBuffer[..idLength], _eventType);
         body.Write(_scratch.WrittenSpan);
         SseFrameWriter.EndDataEvent(body);
-        await FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After an event: flush inline when much is pending (back-pressure), otherwise schedule one flush, so that
+    /// events written back to back leave in one write while a lone event still leaves at once. Called under the gate.
+    /// </summary>
+    private ValueTask AfterEventAsync(int bytes)
+    {
+        _unflushed += bytes;
+        if (_unflushed >= InlineFlushThreshold)
+        {
+            return FlushAsync();
+        }
+
+        if (!_flushScheduled)
+        {
+            _flushScheduled = true;
+            ThreadPool.UnsafeQueueUserWorkItem(s_scheduledFlush, this, preferLocal: false);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Runs on the thread pool and is not awaited, so it catches everything.</summary>
+    private async Task ScheduledFlushAsync()
+    {
+        try
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (_flushScheduled && _mode == Mode.Sse)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
+
+                _flushScheduled = false;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception)
+        {
+            // A failed flush means the client is gone; FlushAsync already recorded that where it could.
+        }
     }
 
     private async ValueTask WriteBodyAsync(ReadOnlyMemory<byte> bytes)
@@ -486,6 +547,8 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private async ValueTask FlushAsync()
     {
         Volatile.Write(ref _lastWrite, Environment.TickCount64);
+        _unflushed = 0;
+        _flushScheduled = false;
         try
         {
             var result = await _http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
