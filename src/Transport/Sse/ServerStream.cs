@@ -27,10 +27,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     }
 
     private readonly HttpContext _http;
-    private readonly StreamBuffers _buffers = StreamBuffers.Rent();
+    // Rented on first write: an idle GET stream holds no writer and no buffer.
+    private StreamBuffers? _buffers;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly JsonRpcWriter _writer;
-    private readonly PooledBufferWriter _scratch;
+    private JsonRpcWriter Writer => (_buffers ??= StreamBuffers.Rent()).Writer;
+
+    private PooledBufferWriter Scratch => (_buffers ??= StreamBuffers.Rent()).Scratch;
     private readonly ContentNegotiation.Accepts _accepts;
     private readonly IEventStore? _store;
     private readonly StreamKey _key;
@@ -55,8 +57,6 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
     public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, bool modern, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
     {
-        _writer = _buffers.Writer;
-        _scratch = _buffers.Scratch;
         _eventType = eventType;
         _http = http;
         _accepts = accepts;
@@ -177,18 +177,18 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
             if (_mode == Mode.Pending)
             {
-                _scratch.Clear();
-                write(_writer, _scratch, state);
+                Scratch.Clear();
+                write(Writer, Scratch, state);
                 var response = _http.Response;
                 response.StatusCode = httpStatus;
                 response.ContentType = "application/json";
-                response.ContentLength = _scratch.WrittenCount;
+                response.ContentLength = Scratch.WrittenCount;
                 if (SessionIdHeader is not null)
                 {
                     response.Headers[McpHeaders.SessionId] = SessionIdHeader;
                 }
 
-                await WriteBodyAsync(_scratch.WrittenMemory).ConfigureAwait(false);
+                await WriteBodyAsync(Scratch.WrittenMemory).ConfigureAwait(false);
                 _mode = Mode.Completed;
             }
             else
@@ -372,7 +372,11 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             _keepAliveStop.Dispose();
         }
 
-        StreamBuffers.Return(_buffers);
+        if (_buffers is not null)
+        {
+            StreamBuffers.Return(_buffers);
+            _buffers = null;
+        }
     }
 
     private async ValueTask StartSseAsync()
@@ -418,20 +422,22 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
                 return;
             }
 
-            // Not resumable: frame straight into Kestrel's PipeWriter, no copy.
-            var output = _http.Response.BodyWriter;
-            var before = output.UnflushedBytes;
-            SseFrameWriter.BeginDataEvent(output, default, _eventType);
-            write(_writer, output, state);
-            SseFrameWriter.EndDataEvent(output);
-            await AfterEventAsync((int)(output.UnflushedBytes - before)).ConfigureAwait(false);
+            // Not resumable: the frame is formatted in the pooled scratch buffer and handed to Kestrel in one write;
+            // several small writes into Kestrel's response writer cost more than one copy.
+            var frame = Scratch;
+            frame.Clear();
+            SseFrameWriter.BeginDataEvent(frame, default, _eventType);
+            write(Writer, frame, state);
+            SseFrameWriter.EndDataEvent(frame);
+            _http.Response.BodyWriter.Write(frame.WrittenSpan);
+            await AfterEventAsync(frame.WrittenCount).ConfigureAwait(false);
             return;
         }
 
         // Resumable: the store first, so that nothing is lost if the connection is already gone.
-        _scratch.Clear();
-        write(_writer, _scratch, state);
-        var sequence = await _store!.AppendAsync(_key, _scratch.WrittenMemory).ConfigureAwait(false);
+        Scratch.Clear();
+        write(Writer, Scratch, state);
+        var sequence = await _store!.AppendAsync(_key, Scratch.WrittenMemory).ConfigureAwait(false);
         if (_mode != Mode.Sse)
         {
             return;
@@ -448,7 +454,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         Span<byte> idBuffer = stackalloc byte[128];
         var idLength = Encoding.UTF8.GetBytes(new StreamEventId(_key, sequence).ToString(), idBuffer);
         SseFrameWriter.BeginDataEvent(body, idBuffer[..idLength], _eventType);
-        body.Write(_scratch.WrittenSpan);
+        body.Write(Scratch.WrittenSpan);
         SseFrameWriter.EndDataEvent(body);
     }
 
