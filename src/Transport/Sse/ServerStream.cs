@@ -45,7 +45,8 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private Mode _mode;
     private TimeSpan _keepAliveInterval;
     private Task? _keepAlive;
-    private CancellationTokenSource? _keepAliveStop;
+    private PeriodicTimer? _keepAliveTimer;
+    private CancellationTokenRegistration _keepAliveAbort;
     private long _lastWrite;
     private int _unflushed;
     private bool _flushScheduled;
@@ -367,9 +368,9 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
         if (_keepAlive is not null)
         {
-            await _keepAliveStop!.CancelAsync().ConfigureAwait(false);
+            await _keepAliveAbort.DisposeAsync().ConfigureAwait(false);
+            _keepAliveTimer!.Dispose();
             await _keepAlive.ConfigureAwait(false);
-            _keepAliveStop.Dispose();
         }
 
         if (_buffers is not null)
@@ -396,9 +397,11 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         _mode = Mode.Sse;
         if (_keepAliveInterval > TimeSpan.Zero && _keepAlive is null)
         {
-            // Linked now, while the request is live: the loop never touches HttpContext after the request ends.
-            _keepAliveStop = CancellationTokenSource.CreateLinkedTokenSource(_http.RequestAborted);
-            _keepAlive = KeepAliveLoopAsync(_keepAliveStop.Token);
+            // The loop ends when the timer is disposed (its pending wait then returns false): no exception per
+            // response. Registered now, while the request is live, so nothing touches HttpContext afterwards.
+            _keepAliveTimer = new PeriodicTimer(_keepAliveInterval);
+            _keepAliveAbort = _http.RequestAborted.UnsafeRegister(static t => ((PeriodicTimer)t!).Dispose(), _keepAliveTimer);
+            _keepAlive = KeepAliveLoopAsync(_keepAliveTimer);
         }
 
         if (_priming)
@@ -517,36 +520,28 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
     }
 
-    private async Task KeepAliveLoopAsync(CancellationToken stop)
+    private async Task KeepAliveLoopAsync(PeriodicTimer timer)
     {
-        using var timer = new PeriodicTimer(_keepAliveInterval);
-        try
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
             {
-                await _gate.WaitAsync(stop).ConfigureAwait(false);
-                try
+                if (_mode != Mode.Sse)
                 {
-                    if (_mode != Mode.Sse)
-                    {
-                        return;
-                    }
-
-                    if (Environment.TickCount64 - Volatile.Read(ref _lastWrite) >= (long)_keepAliveInterval.TotalMilliseconds)
-                    {
-                        SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
-                        await FlushAsync().ConfigureAwait(false);
-                    }
+                    return;
                 }
-                finally
+
+                if (Environment.TickCount64 - Volatile.Read(ref _lastWrite) >= (long)_keepAliveInterval.TotalMilliseconds)
                 {
-                    _gate.Release();
+                    SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
+                    await FlushAsync().ConfigureAwait(false);
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The client left.
+            finally
+            {
+                _gate.Release();
+            }
         }
     }
 
