@@ -487,7 +487,14 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     {
         try
         {
-            await _gate.WaitAsync().ConfigureAwait(false);
+            // Never block against the producer: when the gate is busy it is still writing, so come back later and
+            // include its events.
+            if (!_gate.Wait(0))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(s_scheduledFlush, this, preferLocal: false);
+                return;
+            }
+
             try
             {
                 if (_flushScheduled && _mode == Mode.Sse)
