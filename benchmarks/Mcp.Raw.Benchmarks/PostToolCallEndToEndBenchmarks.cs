@@ -25,8 +25,6 @@ public class PostToolCallEndToEndBenchmarks
     private static readonly byte[] s_echo = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"" + Text + "\"}}}");
     private static readonly byte[] s_progress = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{\"steps\":10},\"_meta\":{\"progressToken\":1}}}");
     private static readonly byte[] s_modern = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"" + Text + "\"}," + Meta + "}}}");
-    private static readonly byte[] s_rawJson = Encoding.UTF8.GetBytes(RawResponses.Echo);
-    private static readonly byte[] s_rawSse = Encoding.UTF8.GetBytes(RawResponses.ProgressSse(10));
 
     private WebApplication _stateless = null!;
     private WebApplication _stateful = null!;
@@ -110,28 +108,7 @@ public class PostToolCallEndToEndBenchmarks
         builder.Services.AddSingleton<IMcpMessageHandler, LoadHandler>();
         var app = builder.Build();
         app.MapMcpRaw("/mcp");
-        app.MapPost("/raw", static async context =>
-        {
-            while (true)
-            {
-                var read = await context.Request.BodyReader.ReadAsync();
-                context.Request.BodyReader.AdvanceTo(read.Buffer.End);
-                if (read.IsCompleted)
-                {
-                    break;
-                }
-            }
-
-            var sse = context.Request.Query.ContainsKey("sse");
-            var body = sse ? s_rawSse : s_rawJson;
-            context.Response.ContentType = sse ? "text/event-stream" : "application/json";
-            if (!sse)
-            {
-                context.Response.ContentLength = body.Length;
-            }
-
-            await context.Response.BodyWriter.WriteAsync(body);
-        });
+        app.MapPost("/raw", RawResponses.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = new Uri(address) };

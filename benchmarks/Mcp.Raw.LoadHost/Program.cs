@@ -32,31 +32,7 @@ if (mode == "mcp")
 }
 else
 {
-    var echoJson = Encoding.UTF8.GetBytes(RawResponses.Echo);
-    var progressSse = Encoding.UTF8.GetBytes(RawResponses.ProgressSse(10));
-    app.MapPost("/mcp", async context =>
-    {
-        // Read the whole body, as a server must, then write the fixed answer.
-        while (true)
-        {
-            var read = await context.Request.BodyReader.ReadAsync();
-            context.Request.BodyReader.AdvanceTo(read.Buffer.End);
-            if (read.IsCompleted)
-            {
-                break;
-            }
-        }
-
-        var sse = context.Request.Query.ContainsKey("sse");
-        var body = sse ? progressSse : echoJson;
-        context.Response.ContentType = sse ? "text/event-stream" : "application/json";
-        if (!sse)
-        {
-            context.Response.ContentLength = body.Length;
-        }
-
-        await context.Response.BodyWriter.WriteAsync(body);
-    });
+    app.MapPost("/mcp", RawResponses.HandleAsync);
     app.MapGet("/mcp", () => Results.Ok());
 }
 

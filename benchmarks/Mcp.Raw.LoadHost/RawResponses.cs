@@ -1,10 +1,41 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace Mcp.Raw.LoadHost;
 
 /// <summary>The bytes the MCP server sends for the workloads, reproduced for the raw baseline.</summary>
 internal static class RawResponses
 {
+    private static readonly byte[] s_echoJson = Encoding.UTF8.GetBytes(Echo);
+    private static readonly byte[] s_progressSse = Encoding.UTF8.GetBytes(ProgressSse(10));
+
+    /// <summary>
+    /// The ceiling: read the whole body, as a server must, then write the fixed answer of the workload (SSE when the
+    /// query string says <c>sse</c>).
+    /// </summary>
+    public static async Task HandleAsync(HttpContext context)
+    {
+        while (true)
+        {
+            var read = await context.Request.BodyReader.ReadAsync();
+            context.Request.BodyReader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        var sse = context.Request.Query.ContainsKey("sse");
+        var body = sse ? s_progressSse : s_echoJson;
+        context.Response.ContentType = sse ? "text/event-stream" : "application/json";
+        if (!sse)
+        {
+            context.Response.ContentLength = body.Length;
+        }
+
+        await context.Response.BodyWriter.WriteAsync(body);
+    }
+
     public const string EchoText = "The quick brown fox jumps over the lazy dog, 51 ch.";
 
     public static string Echo => "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + EchoText + "\"}]}}";

@@ -28,15 +28,12 @@ internal sealed partial class DeleteRequestHandler(ISessionStore sessions, Reque
             return;
         }
 
-        var sessionId = http.Request.Headers[McpHeaders.SessionId].ToString();
-        if (sessionId.Length == 0)
+        if (await SessionLookup.FindAsync(http, sessions).ConfigureAwait(false) is not { } session)
         {
-            await ErrorResponses.WriteAsync(http, RejectionReason.SessionIdRequired).ConfigureAwait(false);
             return;
         }
 
-        var session = await sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-        if (session is null || session.IsLegacySse || !await sessions.RemoveAsync(sessionId, http.RequestAborted).ConfigureAwait(false))
+        if (!await sessions.RemoveAsync(session.Id, http.RequestAborted).ConfigureAwait(false))
         {
             await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
             return;

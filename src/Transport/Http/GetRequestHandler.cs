@@ -43,17 +43,8 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
             return;
         }
 
-        var sessionId = http.Request.Headers[McpHeaders.SessionId].ToString();
-        if (sessionId.Length == 0)
+        if (await SessionLookup.FindAsync(http, sessions).ConfigureAwait(false) is not { } session)
         {
-            await ErrorResponses.WriteAsync(http, RejectionReason.SessionIdRequired).ConfigureAwait(false);
-            return;
-        }
-
-        var session = await sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-        if (session is null || !session.IsInitialized || session.IsLegacySse)
-        {
-            await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
             return;
         }
 

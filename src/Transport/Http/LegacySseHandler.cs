@@ -95,33 +95,14 @@ internal sealed partial class LegacySseHandler(
             return;
         }
 
-        if (!ContentNegotiation.IsJsonContentType(http.Request.ContentType))
-        {
-            await ErrorResponses.WriteAsync(http, RejectionReason.UnsupportedMediaType).ConfigureAwait(false);
-            return;
-        }
-
-        if (http.Request.ContentLength > _options.MaxRequestBodyBytes)
-        {
-            await ErrorResponses.WriteAsync(http, RejectionReason.BodyTooLarge).ConfigureAwait(false);
-            return;
-        }
-
-        byte[] body;
-        try
-        {
-            body = await ReadBodyAsync(http).ConfigureAwait(false);
-        }
-        catch (InvalidDataException)
-        {
-            await ErrorResponses.WriteAsync(http, RejectionReason.BodyTooLarge).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
+        if (await RequestBody.ReadAsync(http, _options.MaxRequestBodyBytes).ConfigureAwait(false) is not { } read)
         {
             return;
         }
 
+        // Copied: the answer is produced after this request (and its buffer) ended.
+        var body = read.Buffer.ToArray();
+        http.Request.BodyReader.AdvanceTo(read.Buffer.End);
         var payload = JsonRpcReader.Read(body, new JsonRpcReaderOptions { MaxMessageBytes = _options.MaxRequestBodyBytes, MaxDepth = _options.MaxJsonDepth, AllowBatches = false });
         if (payload.HasBodyError)
         {
@@ -225,29 +206,6 @@ internal sealed partial class LegacySseHandler(
         catch (Exception e)
         {
             LogProcessingFailed(logger, message.MethodName, e);
-        }
-    }
-
-    private async Task<byte[]> ReadBodyAsync(HttpContext http)
-    {
-        var reader = http.Request.BodyReader;
-        while (true)
-        {
-            var read = await reader.ReadAsync(http.RequestAborted).ConfigureAwait(false);
-            if (read.Buffer.Length > _options.MaxRequestBodyBytes)
-            {
-                reader.AdvanceTo(read.Buffer.End);
-                throw new InvalidDataException();
-            }
-
-            if (read.IsCompleted)
-            {
-                var bytes = read.Buffer.ToArray();
-                reader.AdvanceTo(read.Buffer.End);
-                return bytes;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
     }
 

@@ -53,44 +53,8 @@ internal sealed partial class PostRequestHandler
             return;
         }
 
-        if (!ContentNegotiation.IsJsonContentType(http.Request.ContentType))
+        if (await RequestBody.ReadAsync(http, _options.MaxRequestBodyBytes).ConfigureAwait(false) is not { } read)
         {
-            await ErrorResponses.WriteAsync(http, RejectionReason.UnsupportedMediaType).ConfigureAwait(false);
-            return;
-        }
-
-        if (http.Request.ContentLength > _options.MaxRequestBodyBytes)
-        {
-            await ErrorResponses.WriteAsync(http, RejectionReason.BodyTooLarge).ConfigureAwait(false);
-            return;
-        }
-
-        var reader = http.Request.BodyReader;
-        ReadResult read;
-        try
-        {
-            while (true)
-            {
-                read = await reader.ReadAsync(http.RequestAborted).ConfigureAwait(false);
-                if (read.Buffer.Length > _options.MaxRequestBodyBytes)
-                {
-                    // Refused before the rest is read.
-                    reader.AdvanceTo(read.Buffer.End);
-                    await ErrorResponses.WriteAsync(http, RejectionReason.BodyTooLarge).ConfigureAwait(false);
-                    return;
-                }
-
-                if (read.IsCompleted || read.IsCanceled)
-                {
-                    break;
-                }
-
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
-        {
-            // The client left, or Kestrel refused the body (it answers that itself).
             return;
         }
 
@@ -101,7 +65,7 @@ internal sealed partial class PostRequestHandler
         }
         finally
         {
-            reader.AdvanceTo(body.End);
+            http.Request.BodyReader.AdvanceTo(body.End);
         }
     }
 
