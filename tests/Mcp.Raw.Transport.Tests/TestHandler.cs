@@ -20,6 +20,19 @@ internal sealed class TestHandler : IMcpMessageHandler
 
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>How many notifications the flood tool has handed to the transport so far.</summary>
+    public int FloodSent => Volatile.Read(ref _floodSent);
+
+    public TaskCompletionSource FloodEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private int _floodSent;
+
+    public int FloodRefused { get; private set; }
+
+    public bool FloodSawCancellation { get; private set; }
+
+    public TaskCompletionSource FloodCancellationChecked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void ResetSlow()
     {
         SlowCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -129,6 +142,43 @@ internal sealed class TestHandler : IMcpMessageHandler
                 var answer = await context.SendRequestAsync(McpMethods.ElicitationCreate, new ElicitRequestParams { Message = "Name?" }, McpJsonContext.Default.ElicitRequestParams);
                 var result = answer.DeserializeResult(McpJsonContext.Default.ElicitResult)!;
                 await Text(context, "hello " + result.Content!["name"].GetString());
+                return;
+            case "flood":
+                // 2,000 notifications of 16 KB: 32 MB if nothing pushed back.
+                var chunk = new string('x', 16 * 1024);
+                try
+                {
+                    for (var i = 0; i < 2000 && !context.Cancellation.IsCancellationRequested; i++)
+                    {
+                        if (!await context.SendAsync(static (w, o, c) => w.WriteLogNotification(o, "info"u8, c), chunk))
+                        {
+                            // The stream can no longer deliver: a well-behaved tool stops here.
+                            FloodRefused++;
+                            break;
+                        }
+
+                        Interlocked.Increment(ref _floodSent);
+                    }
+                }
+                finally
+                {
+                    FloodEnded.TrySetResult();
+                    try
+                    {
+                        // Kestrel signals RequestAborted from the thread pool: it follows the refused send shortly.
+                        await Task.Delay(Timeout.Infinite, context.Cancellation).WaitAsync(TimeSpan.FromSeconds(10));
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        FloodSawCancellation = true;
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+
+                    FloodCancellationChecked.TrySetResult();
+                }
+
                 return;
             case "boom":
                 throw new InvalidOperationException("boom");

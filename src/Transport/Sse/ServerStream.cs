@@ -147,7 +147,9 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             }
 
             await WriteEventAsync(write, state).ConfigureAwait(false);
-            return true;
+
+            // A stream that cannot be resumed and whose client is gone delivered nothing: say so.
+            return _resumable || _mode == Mode.Sse;
         }
         finally
         {
@@ -589,6 +591,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         if (_mode == Mode.Sse || _mode == Mode.Pending)
         {
             _mode = Mode.Detached;
+            if (!_resumable)
+            {
+                // Nothing can resume this stream: end the request, so its Cancellation fires and the work stops
+                // (M-TR-20). Safe here: the mode was live, so the request has not ended.
+                _http.Abort();
+            }
         }
 
         ClientGone?.Invoke();
