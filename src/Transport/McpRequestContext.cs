@@ -60,7 +60,7 @@ public abstract class McpRequestContext : McpNotificationContext
     public ValueTask RespondAsync<T>(T result, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return RespondCoreAsync(static (w, o, s) => w.WriteResponse(o, s.id, s.result, s.typeInfo), (id: Message.Id, result, typeInfo), JsonRpcErrorCode.InternalError, isError: false);
+        return RespondCoreAsync(static (w, o, s) => w.WriteResponse(o, s.id, s.result, s.typeInfo), (id: Message.Id, result, typeInfo), 0, isError: false);
     }
 
     /// <summary>Sends a result written by a callback.</summary>

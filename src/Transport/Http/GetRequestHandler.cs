@@ -61,7 +61,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
 
     private async Task StandaloneAsync(HttpContext http, McpSession session)
     {
-        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, modern: false, events,
+        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, events,
             new StreamKey(session.Tag, McpSession.StandaloneStreamId), session.ProtocolVersion.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds);
         lock (session.StandaloneLock)
         {

@@ -43,7 +43,7 @@ internal sealed partial class LegacySseHandler(
             return;
         }
 
-        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, modern: false, store: null, key: default, priming: false, retryMilliseconds: 0, SseEventType.Message);
+        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, store: null, key: default, priming: false, retryMilliseconds: 0, SseEventType.Message);
         lock (session.StandaloneLock)
         {
             session.Standalone = stream;

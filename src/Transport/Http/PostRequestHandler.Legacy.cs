@@ -76,7 +76,7 @@ internal sealed partial class PostRequestHandler
             // Every POST stream of a session is resumable: event ids, the event store, and on 2025-11-25 a priming
             // event with retry (TR-15, TR-16). A dropped connection does not cancel the request (TR-25).
             var key = new StreamKey(session.Tag, session.NextStreamId());
-            var stream = new ServerStream(http, accepts, modern: false, _events, key, version.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds)
+            var stream = new ServerStream(http, accepts, _events, key, version.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds)
             {
                 KeepAliveInterval = _options.KeepAliveInterval,
             };
@@ -107,7 +107,7 @@ internal sealed partial class PostRequestHandler
             return;
         }
 
-        var stream = new ServerStream(http, accepts, modern: false, store: null, key: default, priming: false, retryMilliseconds: 0)
+        var stream = new ServerStream(http, accepts, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
             SessionIdHeader = session.Id,
         };
@@ -153,7 +153,7 @@ internal sealed partial class PostRequestHandler
 
         // Without sessions nothing can resume a stream, so a closed connection ends the request (Kestrel's
         // RequestAborted fires when the client goes).
-        var stream = new ServerStream(http, accepts, modern: false, store: null, key: default, priming: false, retryMilliseconds: 0)
+        var stream = new ServerStream(http, accepts, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
             KeepAliveInterval = _options.KeepAliveInterval,
         };

@@ -49,7 +49,7 @@ internal sealed partial class PostRequestHandler
 
         // Closing the response stream cancels the request, whether it was answered as JSON or SSE (M-TR-20, M-TR-21):
         // Kestrel's RequestAborted fires when the client goes.
-        var stream = new ServerStream(http, accepts, modern: true, store: null, key: default, priming: false, retryMilliseconds: 0)
+        var stream = new ServerStream(http, accepts, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
             KeepAliveInterval = _options.KeepAliveInterval,
         };

@@ -56,7 +56,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
     private static readonly Action<object?> s_scheduledFlush = static state => _ = ((ServerStream)state!).ScheduledFlushAsync();
 
-    public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, bool modern, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
+    public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
     {
         _eventType = eventType;
         _http = http;
