@@ -29,7 +29,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private readonly HttpContext _http;
     // Rented on first write: an idle GET stream holds no writer and no buffer.
     private StreamBuffers? _buffers;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly AsyncGate _gate = new();
     private JsonRpcWriter Writer => (_buffers ??= StreamBuffers.Rent()).Writer;
 
     private PooledBufferWriter Scratch => (_buffers ??= StreamBuffers.Rent()).Scratch;
@@ -127,7 +127,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     /// </summary>
     public async ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (_mode == Mode.Completed || HasResponded)
@@ -153,7 +153,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -163,7 +163,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     /// </summary>
     public async ValueTask RespondAsync<TState>(McpMessageWriter<TState> write, TState state, int httpStatus)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (HasResponded || _mode == Mode.Completed)
@@ -208,7 +208,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
             SignalEnded();
         }
     }
@@ -216,7 +216,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     /// <summary>Starts the SSE response now (GET streams, and clients that accept only SSE).</summary>
     public async ValueTask StartAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (_mode == Mode.Pending)
@@ -226,7 +226,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -236,7 +236,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     /// <summary>Writes an event with raw data (the <c>endpoint</c> event of the HTTP+SSE transport).</summary>
     public async ValueTask WriteRawEventAsync(ReadOnlyMemory<byte> data, SseEventType type)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (_mode == Mode.Pending)
@@ -252,14 +252,14 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
     /// <summary>Writes a keep-alive comment if the stream is open (TR-34, M-TR-17).</summary>
     public async ValueTask KeepAliveAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (_mode == Mode.Sse)
@@ -270,7 +270,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -285,7 +285,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             return false;
         }
 
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (_mode == Mode.Pending)
@@ -305,7 +305,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -314,7 +314,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     /// </summary>
     public async ValueTask EndWithoutResponseAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             switch (_mode)
@@ -348,7 +348,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
             SignalEnded();
         }
     }
@@ -358,14 +358,14 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             _mode = Mode.Completed;
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
 
         if (_keepAlive is not null)
@@ -491,7 +491,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         {
             // Never block against the producer: when the gate is busy it is still writing, so come back later and
             // include its events.
-            if (!_gate.Wait(0))
+            if (!_gate.TryEnter())
             {
                 ThreadPool.UnsafeQueueUserWorkItem(s_scheduledFlush, this, preferLocal: false);
                 return;
@@ -508,7 +508,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             }
             finally
             {
-                _gate.Release();
+                _gate.Exit();
             }
         }
         catch (Exception)
@@ -533,7 +533,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     {
         while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            await _gate.WaitAsync().ConfigureAwait(false);
+            await _gate.EnterAsync().ConfigureAwait(false);
             try
             {
                 if (_mode != Mode.Sse)
@@ -549,7 +549,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             }
             finally
             {
-                _gate.Release();
+                _gate.Exit();
             }
         }
     }
