@@ -34,6 +34,20 @@ else
 {
     app.MapPost("/mcp", RawResponses.HandleAsync);
     app.MapGet("/mcp", () => Results.Ok());
+
+    // The floor for W4: a raw SSE response that only stays open (what any server pays per open stream on Kestrel).
+    app.MapGet("/hold", async context =>
+    {
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.BodyWriter.FlushAsync();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    });
 }
 
 app.Run();

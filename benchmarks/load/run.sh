@@ -121,7 +121,8 @@ for w in "${WORKLOADS[@]}"; do
     W5) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W5"; rs="$W5"; rurl="http://127.0.0.1:$RAW/mcp"; c=8 ;;
     W6) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6"; rs="$W1"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
     W6b) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6b"; rs="$RAWSSE"; rurl="http://127.0.0.1:$RAW/mcp?sse"; c="$CONNECTIONS" ;;
-    W4) node benchmarks/load/w4.mjs "http://127.0.0.1:$MCP/mcp" "$(cat "$WORK/mcpstate.pid")"; continue ;;
+    W4) node benchmarks/load/w4.mjs "http://127.0.0.1:$MCP/mcp" "$(cat "$WORK/mcpstate.pid")"
+        node benchmarks/load/w4-floor.mjs "http://127.0.0.1:$RAW" "$(cat "$WORK/raw.pid")"; continue ;;
     *) echo "unknown workload $w" >&2; exit 2 ;;
   esac
   : > "$WORK/$w.mcp"; : > "$WORK/$w.raw"
