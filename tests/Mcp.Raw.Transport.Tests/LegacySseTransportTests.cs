@@ -40,6 +40,29 @@ public sealed class LegacySseTransportTests
     }
 
     [Test]
+    public async Task HandlerFailure_AndMalformedCancellation_StillGetAnswers_NoHungRequest()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/sse");
+        get.Headers.Add("Accept", "text/event-stream");
+        using var stream = await server.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new EventReader(await stream.Content.ReadAsStreamAsync());
+        var endpoint = (await reader.ReadAsync(_ => true))[0].Data;
+        (await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"old","version":"1"}}}""").WithUri(endpoint))).Dispose();
+        await reader.ReadAsync(e => e.Data.Contains("\"id\":1", StringComparison.Ordinal));
+
+        // A malformed cancellation is ignored (UT-10) and still reaches the handler as a notification.
+        (await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":{}}}""").WithUri(endpoint))).Dispose();
+
+        // A handler that throws still answers, with -32603 on the stream: no request is left hanging.
+        (await server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"boom","arguments":{}}}""").WithUri(endpoint))).Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var events = await reader.ReadAsync(e => e.Data.Contains("\"id\":2", StringComparison.Ordinal), timeout.Token);
+        JsonDocument.Parse(events[^1].Data).RootElement.GetProperty("error").GetProperty("code").GetInt32().Should().Be(-32603);
+        server.Handler.Notifications.Should().Contain("notifications/cancelled");
+    }
+
+    [Test]
     public async Task Post_ToUnknownSession_Is404()
     {
         await using var server = await TestServer.StartAsync();

@@ -27,6 +27,7 @@ public static class McpRawTransportServiceCollectionExtensions
         services.TryAddSingleton<IEventStore, InMemoryEventStore>();
         services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
         services.TryAddSingleton<RequestGuard>();
+        services.TryAddSingleton<MessageDispatcher>();
         services.TryAddSingleton<PostRequestHandler>();
         services.TryAddSingleton<GetRequestHandler>();
         services.TryAddSingleton<DeleteRequestHandler>();

@@ -18,7 +18,7 @@ namespace Mcp.Raw.Transport.Http;
 /// session key); POSTs there get 202 and their answers flow on the stream as <c>message</c> events.
 /// </summary>
 internal sealed partial class LegacySseHandler(
-    IMcpMessageHandler handler, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, IServiceProvider rootServices, ILogger<LegacySseHandler> logger)
+    MessageDispatcher dispatcher, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, IServiceProvider rootServices, ILogger<LegacySseHandler> logger)
 {
     private readonly StreamableHttpOptions _options = options.Value;
 
@@ -144,27 +144,10 @@ internal sealed partial class LegacySseHandler(
             switch (message.Kind)
             {
                 case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
-                    if (session.PendingOutgoing.TryRemove(message.Id, out var pending))
-                    {
-                        pending.TrySetResult(message);
-                    }
-
+                    dispatcher.RouteResponse(session, message);
                     return;
                 case JsonRpcMessageKind.Notification:
-                    if (message.Method == McpMethod.Initialized)
-                    {
-                        session.ClientReady = true;
-                    }
-                    else if (message.Method == McpMethod.NotificationsCancelled)
-                    {
-                        var cancelled = message.DeserializeParams(McpJsonContext.Default.CancelledNotificationParams);
-                        if (cancelled?.RequestId is { } id && session.InFlight.TryGetValue(id, out var request))
-                        {
-                            request.Cancel();
-                        }
-                    }
-
-                    await handler.HandleNotificationAsync(new McpNotificationContext(message, session.ProtocolVersion, session, user, services)).ConfigureAwait(false);
+                    await dispatcher.DispatchNotificationAsync(new McpNotificationContext(message, session.ProtocolVersion, session, user, services)).ConfigureAwait(false);
                     return;
             }
 
@@ -179,20 +162,7 @@ internal sealed partial class LegacySseHandler(
                 var sink = new SharedStreamSink(shared);
                 var version = message.Method == McpMethod.Initialize ? McpProtocolVersion.Unknown : session.ProtocolVersion;
                 var context = new HttpRequestContext(message, version, session, user, services, sink, _options, default) { InFlight = inFlight };
-                try
-                {
-                    await handler.HandleRequestAsync(context).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (inFlight.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                if (!context.HasResponded && !inFlight.IsCancellationRequested)
-                {
-                    await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error: the request ended without an answer.").ConfigureAwait(false);
-                }
-
+                await dispatcher.RunRequestAsync(context, sink).ConfigureAwait(false);
                 if (message.Method == McpMethod.Initialize && context.HasResponded && !context.RespondedWithError)
                 {
                     session.IsInitialized = true;

@@ -70,12 +70,12 @@ internal sealed partial class PostRequestHandler
                 case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
                     if (session is not null)
                     {
-                        RouteResponse(session, message);
+                        _dispatcher.RouteResponse(session, message);
                     }
 
                     break;
                 case JsonRpcMessageKind.Notification:
-                    await DispatchNotificationAsync(http, message, version, session).ConfigureAwait(false);
+                    await _dispatcher.DispatchNotificationAsync(new McpNotificationContext(message, version, session, http)).ConfigureAwait(false);
                     break;
                 default:
                     requests.Add(RunBatchRequestAsync(http, message, version, session, collector));
@@ -118,7 +118,7 @@ internal sealed partial class PostRequestHandler
         {
             var sink = collector.CreateSink();
             var context = new HttpRequestContext(message, version, session, http, sink, _options, default) { InFlight = inFlight };
-            await RunHandlerAsync(context, sink).ConfigureAwait(false);
+            await _dispatcher.RunRequestAsync(context, sink).ConfigureAwait(false);
         }
         finally
         {

@@ -55,11 +55,11 @@ internal sealed partial class PostRequestHandler
         switch (message.Kind)
         {
             case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
-                RouteResponse(session, message);
+                _dispatcher.RouteResponse(session, message);
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
             case JsonRpcMessageKind.Notification:
-                await DispatchNotificationAsync(http, message, version, session).ConfigureAwait(false);
+                await _dispatcher.DispatchNotificationAsync(new McpNotificationContext(message, version, session, http)).ConfigureAwait(false);
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
         }
@@ -83,7 +83,7 @@ internal sealed partial class PostRequestHandler
             await using (stream.ConfigureAwait(false))
             {
                 var context = new HttpRequestContext(message, version, session, http, stream, _options, default) { InFlight = inFlight };
-                await RunHandlerAsync(context, stream).ConfigureAwait(false);
+                await _dispatcher.RunRequestAsync(context, stream).ConfigureAwait(false);
             }
         }
         finally
@@ -115,7 +115,7 @@ internal sealed partial class PostRequestHandler
         await using (stream.ConfigureAwait(false))
         {
             context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http, stream, _options, session.Ended);
-            await RunHandlerAsync(context, stream).ConfigureAwait(false);
+            await _dispatcher.RunRequestAsync(context, stream).ConfigureAwait(false);
         }
 
         if (context.HasResponded && !context.RespondedWithError && session.ProtocolVersion != McpProtocolVersion.Unknown)
@@ -137,11 +137,11 @@ internal sealed partial class PostRequestHandler
         {
             case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
                 // Nothing can be waiting for it: stateless servers send no requests outside a stream.
-                LogUnroutableResponse(_logger, message.Id);
+                _dispatcher.LogUnroutable(message.Id);
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
             case JsonRpcMessageKind.Notification:
-                await DispatchNotificationAsync(http, message, version, session: null).ConfigureAwait(false);
+                await _dispatcher.DispatchNotificationAsync(new McpNotificationContext(message, version, null, http)).ConfigureAwait(false);
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
         }
@@ -160,117 +160,12 @@ internal sealed partial class PostRequestHandler
         await using (stream.ConfigureAwait(false))
         {
             var context = new HttpRequestContext(message, version, session: null, http, stream, _options, http.RequestAborted);
-            await RunHandlerAsync(context, stream).ConfigureAwait(false);
-        }
-    }
-
-    private void RouteResponse(McpSession session, in JsonRpcMessage message)
-    {
-        // Matched by (session, id) only; unknown ids are dropped and logged, never answered (JR-18, SEC-12).
-        if (session.PendingOutgoing.TryRemove(message.Id, out var pending))
-        {
-            pending.TrySetResult(message.Detach());
-        }
-        else
-        {
-            LogUnroutableResponse(_logger, message.Id);
-        }
-    }
-
-    private async Task DispatchNotificationAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion version, McpSession? session)
-    {
-        if (session is not null)
-        {
-            switch (message.Method)
-            {
-                case McpMethod.NotificationsCancelled:
-                    CancelInFlight(session, message);
-                    break;
-                case McpMethod.Initialized:
-                    session.ClientReady = true;
-                    break;
-            }
-        }
-
-        try
-        {
-            await _handler.HandleNotificationAsync(new McpNotificationContext(message, version, session, http)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Notifications are never answered, not even with an error (JR-09).
-            LogNotificationFailed(_logger, message.MethodName, e);
-        }
-    }
-
-    private void CancelInFlight(McpSession session, in JsonRpcMessage message)
-    {
-        CancelledNotificationParams? cancelled;
-        try
-        {
-            cancelled = message.DeserializeParams(McpJsonContext.Default.CancelledNotificationParams);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Malformed cancellations are ignored (UT-10).
-            return;
-        }
-
-        if (cancelled?.RequestId is not { } requestId || !session.InFlight.TryGetValue(requestId, out var request))
-        {
-            return;
-        }
-
-        LogCancelled(_logger, requestId, cancelled.Reason);
-        request.Cancel();
-    }
-
-    private async Task RunHandlerAsync(HttpRequestContext context, IResponseSink stream)
-    {
-        try
-        {
-            await _handler.HandleRequestAsync(context).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.IsCancellationRequested)
-        {
-            // Cancelled: no response (UT-09).
-        }
-        catch (Exception e)
-        {
-            LogHandlerFailed(_logger, context.Message.MethodName, e);
-            if (!context.HasResponded && !context.IsCancellationRequested)
-            {
-                await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error.").ConfigureAwait(false);
-            }
-        }
-
-        if (!context.HasResponded)
-        {
-            if (context.IsCancellationRequested)
-            {
-                await stream.EndWithoutResponseAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error: the request ended without an answer.").ConfigureAwait(false);
-            }
+            await _dispatcher.RunRequestAsync(context, stream).ConfigureAwait(false);
         }
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Session created, protocol version {Version}.")]
     private static partial void LogSessionCreated(ILogger logger, McpProtocolVersion version);
-
-    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Dropped a response with id {Id}: no request of this session is waiting for it.")]
-    private static partial void LogUnroutableResponse(ILogger logger, RequestId id);
-
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Request {Id} cancelled by the client: {Reason}")]
-    private static partial void LogCancelled(ILogger logger, RequestId id, string? reason);
-
-    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "The handler of {Method} failed.")]
-    private static partial void LogHandlerFailed(ILogger logger, string? method, Exception exception);
-
-    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The handler of notification {Method} failed.")]
-    private static partial void LogNotificationFailed(ILogger logger, string? method, Exception exception);
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "MCP-Protocol-Version {Header} differs from the session's negotiated {Negotiated}; the session's version is used.")]
     private static partial void LogHeaderDiffersFromSession(ILogger logger, string header, McpProtocolVersion negotiated);

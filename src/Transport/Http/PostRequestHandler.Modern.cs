@@ -21,7 +21,7 @@ internal sealed partial class PostRequestHandler
         if (message.Kind == JsonRpcMessageKind.Notification)
         {
             // Modern notifications skip the _meta requirement (M-TR-06, M-VR-08 step 10).
-            await DispatchNotificationAsync(http, message, version, session: null).ConfigureAwait(false);
+            await _dispatcher.DispatchNotificationAsync(new McpNotificationContext(message, version, null, http)).ConfigureAwait(false);
             http.Response.StatusCode = StatusCodes.Status202Accepted;
             return;
         }
@@ -56,7 +56,7 @@ internal sealed partial class PostRequestHandler
         await using (stream.ConfigureAwait(false))
         {
             var context = new HttpRequestContext(message, version, session: null, http, stream, _options, http.RequestAborted);
-            await RunHandlerAsync(context, stream).ConfigureAwait(false);
+            await _dispatcher.RunRequestAsync(context, stream).ConfigureAwait(false);
         }
     }
 

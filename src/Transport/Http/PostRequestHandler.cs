@@ -20,6 +20,7 @@ namespace Mcp.Raw.Transport.Http;
 internal sealed partial class PostRequestHandler
 {
     private readonly IMcpMessageHandler _handler;
+    private readonly MessageDispatcher _dispatcher;
     private readonly ISessionStore _sessions;
     private readonly IEventStore _events;
     private readonly RequestGuard _guard;
@@ -27,9 +28,10 @@ internal sealed partial class PostRequestHandler
     private readonly JsonRpcReaderOptions _readerOptions;
     private readonly ILogger _logger;
 
-    public PostRequestHandler(IMcpMessageHandler handler, ISessionStore sessions, IEventStore events, RequestGuard guard, IOptions<StreamableHttpOptions> options, ILogger<PostRequestHandler> logger)
+    public PostRequestHandler(IMcpMessageHandler handler, MessageDispatcher dispatcher, ISessionStore sessions, IEventStore events, RequestGuard guard, IOptions<StreamableHttpOptions> options, ILogger<PostRequestHandler> logger)
     {
         _handler = handler;
+        _dispatcher = dispatcher;
         _sessions = sessions;
         _events = events;
         _guard = guard;
