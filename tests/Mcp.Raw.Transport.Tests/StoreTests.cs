@@ -21,6 +21,17 @@ public sealed class StoreTests
     }
 
     [Test]
+    public void StreamEventId_Utf8FormatMatchesText_AndParsesBack_TR39()
+    {
+        var id = new StreamEventId(new StreamKey("AbC-_9x", "17"), 42);
+        Span<byte> utf8 = stackalloc byte[StreamEventId.MaxUtf8Length];
+        var n = id.FormatUtf8(utf8);
+        Encoding.UTF8.GetString(utf8[..n]).Should().Be(id.ToString()).And.Be("AbC-_9x.17.42");
+        StreamEventId.TryParse(id.ToString(), out var back).Should().BeTrue();
+        back.Should().Be(id);
+    }
+
+    [Test]
     public async Task EventStore_BoundedByCount_ReplayBeyondBoundThrows()
     {
         var store = new InMemoryEventStore(Options(o => o.MaxEventsPerStream = 3));

@@ -12,6 +12,17 @@ public readonly record struct StreamEventId(StreamKey Stream, long Sequence)
     /// <summary>Formats the id.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Stream.SessionTag}.{Stream.StreamId}.{Sequence}");
 
+    /// <summary>The longest formatted id this type produces for the tags and stream ids the transport mints.</summary>
+    internal const int MaxUtf8Length = 128;
+
+    /// <summary>Formats the id as UTF-8 without allocating; returns the number of bytes written.</summary>
+    internal int FormatUtf8(Span<byte> destination)
+    {
+        var ok = System.Text.Unicode.Utf8.TryWrite(destination, CultureInfo.InvariantCulture, $"{Stream.SessionTag}.{Stream.StreamId}.{Sequence}", out var written);
+        System.Diagnostics.Debug.Assert(ok, "Tags and stream ids are short.");
+        return written;
+    }
+
     /// <summary>Parses an id; false when it is not one of ours.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out StreamEventId? id)
     {

@@ -171,7 +171,6 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
         try
         {
             await body.FlushAsync(stop.Token).ConfigureAwait(false);
-            var idBytes = new byte[128];
             while (true)
             {
                 using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
@@ -200,10 +199,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
 
                 while (reader.TryRead(out var stored))
                 {
-                    var n = Encoding.UTF8.GetBytes(stored.Id.ToString(), idBytes);
-                    SseFrameWriter.BeginDataEvent(body, idBytes.AsSpan(0, n));
-                    body.Write(stored.Data.Span);
-                    SseFrameWriter.EndDataEvent(body);
+                    StoredEventFrame.Write(body, stored.Id, stored.Data.Span);
                 }
 
                 if ((await body.FlushAsync(stop.Token).ConfigureAwait(false)).IsCompleted)

@@ -410,8 +410,8 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         {
             // The priming event: an id (sequence 0, "nothing seen yet") and empty data, sent before anything that
             // could be lost, with the retry interval (TR-15, TR-22, edge case 7).
-            Span<byte> id = stackalloc byte[128];
-            var length = Encoding.UTF8.GetBytes(new StreamEventId(_key, 0).ToString(), id);
+            Span<byte> id = stackalloc byte[StreamEventId.MaxUtf8Length];
+            var length = new StreamEventId(_key, 0).FormatUtf8(id);
             SseFrameWriter.WritePrimingEvent(response.BodyWriter, id[..length], _retryMilliseconds);
         }
 
@@ -450,17 +450,8 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
         var body = _http.Response.BodyWriter;
         var start = body.UnflushedBytes;
-        WriteStoredFrame(body, sequence);
+        StoredEventFrame.Write(body, new StreamEventId(_key, sequence), Scratch.WrittenSpan, _eventType);
         await AfterEventAsync((int)(body.UnflushedBytes - start)).ConfigureAwait(false);
-    }
-
-    private void WriteStoredFrame(System.IO.Pipelines.PipeWriter body, long sequence)
-    {
-        Span<byte> idBuffer = stackalloc byte[128];
-        var idLength = Encoding.UTF8.GetBytes(new StreamEventId(_key, sequence).ToString(), idBuffer);
-        SseFrameWriter.BeginDataEvent(body, idBuffer[..idLength], _eventType);
-        body.Write(Scratch.WrittenSpan);
-        SseFrameWriter.EndDataEvent(body);
     }
 
     /// <summary>
