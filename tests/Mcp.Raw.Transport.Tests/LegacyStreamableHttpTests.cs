@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -327,6 +328,38 @@ public sealed class LegacyStreamableHttpTests
 
         var rest = await reader.ReadAsync();
         rest.Should().ContainSingle(e => e.Data.Contains("hello Ada", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task RequestBeforeInitializedNotification_IsAccepted_LC07()
+    {
+        using var init = await _server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"""));
+        var id = init.Headers.GetValues("Mcp-Session-Id").Single();
+        // No notifications/initialized yet: separate POSTs have no ordering guarantee.
+        using var call = await _server.Client.SendAsync(TestServer.Post(Call(1, "echo", """{"text":"early"}"""), id, "2025-11-25"));
+        call.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await call.Content.ReadAsStringAsync()).Should().Contain("early");
+    }
+
+    [Test]
+    public async Task StandaloneGetStream_NeverCarriesARequestsResponse_TR31_TR36()
+    {
+        var id = await _server.InitializeAsync();
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        get.Headers.Add("Mcp-Session-Id", id);
+        get.Headers.Add("Accept", "text/event-stream");
+        using var standalone = await _server.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new EventReader(await standalone.Content.ReadAsStreamAsync());
+
+        using var call = await _server.Client.SendAsync(TestServer.Post(Call(5, "progress", """{"steps":2}""", "t"), id, "2025-11-25"));
+        (await call.Content.ReadAsStringAsync()).Should().Contain("\"id\":5");
+
+        // Something unsolicited does go to the GET stream; nothing of the request did before it.
+        var session = (await _server.Services.GetRequiredService<Mcp.Raw.Transport.Sessions.ISessionStore>().GetAsync(id))!;
+        (await session.SendUnsolicitedAsync(static (w, o, _) => w.WriteNotification(o, "notifications/tools/list_changed"u8, default), 0)).Should().BeTrue();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var events = (await reader.ReadAsync(e => e.Data.Contains("list_changed", StringComparison.Ordinal), timeout.Token)).Where(e => e.Data.Length > 0).ToList();
+        events.Should().ContainSingle().Which.Data.Should().Contain("notifications/tools/list_changed");
     }
 
     [Test]
