@@ -11,6 +11,7 @@ internal static class Program
         mcp-raw: a high-performance Model Context Protocol implementation for .NET.
 
         Usage:
+          mcp-raw serve [options]  Run the demo MCP server at http://127.0.0.1:8000/mcp (see 'mcp-raw serve --help').
           mcp-raw check [FILE]   Read one JSON-RPC body (FILE or standard input) with the Mcp.Raw reader and
                                  print what it is, or the JSON-RPC error it would be answered with.
           mcp-raw --version      Print the version.
@@ -30,6 +31,8 @@ internal static class Program
             case "--version":
                 Console.WriteLine(typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0");
                 return 0;
+            case "serve":
+                return await Serve.ServeCommand.RunAsync(args[1..]).ConfigureAwait(false);
             case "check":
                 return await CheckAsync(args.Length > 1 ? args[1] : null).ConfigureAwait(false);
             default:

@@ -7,6 +7,12 @@ namespace Mcp.Raw.Transport.Events;
 /// </summary>
 public interface IEventStore
 {
+    /// <summary>
+    /// Registers a stream before its first event, so a client that saw only the priming event (sequence 0) can resume
+    /// it; a no-op when the stream exists.
+    /// </summary>
+    ValueTask CreateAsync(StreamKey stream, CancellationToken cancellationToken = default);
+
     /// <summary>Appends one event (the JSON of one message) and returns its sequence number, starting at 1.</summary>
     ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 

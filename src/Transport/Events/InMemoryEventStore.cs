@@ -25,6 +25,13 @@ public sealed class InMemoryEventStore : IEventStore
     public int StreamCount => _streams.Count;
 
     /// <inheritdoc />
+    public ValueTask CreateAsync(StreamKey stream, CancellationToken cancellationToken = default)
+    {
+        _streams.GetOrAdd(stream, static (_, s) => new StreamLog(s._time.GetTimestamp()), this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var log = _streams.GetOrAdd(stream, static (_, s) => new StreamLog(s._time.GetTimestamp()), this);

@@ -408,6 +408,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
         if (_priming)
         {
+            if (_store is not null)
+            {
+                // Resumable from the priming event on, even before the first stored event (server-sse-polling).
+                await _store.CreateAsync(_key).ConfigureAwait(false);
+            }
+
             // The priming event: an id (sequence 0, "nothing seen yet") and empty data, sent before anything that
             // could be lost, with the retry interval (TR-15, TR-22, edge case 7).
             Span<byte> id = stackalloc byte[StreamEventId.MaxUtf8Length];

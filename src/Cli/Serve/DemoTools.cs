@@ -1,0 +1,166 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server;
+
+namespace Mcp.Raw.Cli.Serve;
+
+/// <summary>The demo server's tools: the seed's <c>process_files</c> and the load and cancellation helpers.</summary>
+internal static class DemoTools
+{
+    public static void Register(McpServerBuilder builder, DemoStats stats)
+    {
+        builder.AddTool("process_files", "Processes a list of items; sends a progress notification and an info log for each item as it goes, then a summary.",
+            DemoJsonContext.Default.ProcessFilesArgs, async (args, ctx) =>
+            {
+                var items = args.Items ?? [];
+                var delay = TimeSpan.FromMilliseconds(Math.Clamp(args.DelayMs ?? 200, 0, 10_000));
+                for (var i = 0; i < items.Length; i++)
+                {
+                    ctx.Cancellation.ThrowIfCancellationRequested();
+                    var n = i + 1;
+                    await ctx.ReportProgressAsync(n, items.Length, $"Processing {items[i]}");
+                    await ctx.LogInfoAsync(string.Create(CultureInfo.InvariantCulture, $"Processing {items[i]} ({n}/{items.Length})"));
+                    await Task.Delay(delay, ctx.Cancellation);
+                }
+
+                return McpResults.Text(items.Length == 0 ? "No items to process." : $"Processed {items.Length} items: {string.Join(", ", items)}");
+            });
+
+        builder.AddTool("echo", "Returns the text it is given.", DemoJsonContext.Default.EchoArgs,
+            (args, _) => ValueTask.FromResult(McpResults.Text(args.Text ?? string.Empty)));
+
+        builder.AddTool("progress", "For each step sends a progress notification, then a log message \"step i\"; returns \"done\".", DemoJsonContext.Default.ProgressArgs,
+            async (args, ctx) =>
+            {
+                var steps = Math.Clamp(args.Steps ?? 0, 0, 100_000);
+                for (var i = 1; i <= steps; i++)
+                {
+                    await ctx.ReportProgressAsync(i, steps);
+                    await ctx.LogInfoAsync(string.Create(CultureInfo.InvariantCulture, $"step {i}"));
+                }
+
+                return McpResults.Text("done");
+            });
+
+        builder.AddTool("slow_count", "Counts to count, one tick every delay_ms, with a progress notification per tick; cancellable.", DemoJsonContext.Default.SlowCountArgs,
+            async (args, ctx) =>
+            {
+                var count = Math.Clamp(args.Count ?? 10, 0, 1_000_000);
+                var delay = TimeSpan.FromMilliseconds(Math.Clamp(args.DelayMs ?? 100, 0, 60_000));
+                stats.Started();
+                try
+                {
+                    for (var i = 1; i <= count; i++)
+                    {
+                        await Task.Delay(delay, ctx.Cancellation);
+                        await ctx.ReportProgressAsync(i, count);
+                    }
+                }
+                catch (OperationCanceledException) when (ctx.Cancellation.IsCancellationRequested)
+                {
+                    stats.Cancelled();
+                    throw;
+                }
+                catch
+                {
+                    stats.Failed();
+                    throw;
+                }
+
+                stats.Completed();
+                return McpResults.Text(string.Create(CultureInfo.InvariantCulture, $"counted to {count}"));
+            });
+
+        builder.AddTool("slow_count_stats", "Counters of slow_count: started, completed, cancelled and running, as JSON.", DemoJsonContext.Default.EmptyArgs,
+            (_, _) =>
+            {
+                var snapshot = stats.Snapshot();
+                var json = System.Text.Json.JsonSerializer.SerializeToElement(snapshot, DemoJsonContext.Default.SlowCountSnapshot);
+                return ValueTask.FromResult(new CallToolResult { Content = [new TextContent { Text = json.GetRawText() }], StructuredContent = json });
+            });
+    }
+}
+
+/// <summary>slow_count's counters, so cancellation can be observed from outside.</summary>
+internal sealed class DemoStats
+{
+    private long _started;
+    private long _completed;
+    private long _cancelled;
+    private long _failed;
+
+    public void Started() => Interlocked.Increment(ref _started);
+
+    public void Completed() => Interlocked.Increment(ref _completed);
+
+    public void Cancelled() => Interlocked.Increment(ref _cancelled);
+
+    public void Failed() => Interlocked.Increment(ref _failed);
+
+    public SlowCountSnapshot Snapshot()
+    {
+        var started = Interlocked.Read(ref _started);
+        var completed = Interlocked.Read(ref _completed);
+        var cancelled = Interlocked.Read(ref _cancelled);
+        var failed = Interlocked.Read(ref _failed);
+        return new SlowCountSnapshot(started, completed, cancelled, started - completed - cancelled - failed);
+    }
+}
+
+internal sealed record SlowCountSnapshot(
+    [property: JsonPropertyName("started")] long Started,
+    [property: JsonPropertyName("completed")] long Completed,
+    [property: JsonPropertyName("cancelled")] long Cancelled,
+    [property: JsonPropertyName("running")] long Running);
+
+internal sealed class ProcessFilesArgs
+{
+    [Description("The items to process, in order.")]
+    [JsonPropertyName("items")]
+    [JsonRequired]
+    public string[]? Items { get; set; }
+
+    [Description("Pause per item in milliseconds (default 200).")]
+    [JsonPropertyName("delay_ms")]
+    public int? DelayMs { get; set; }
+}
+
+internal sealed class EchoArgs
+{
+    [Description("The text to return.")]
+    [JsonPropertyName("text")]
+    [JsonRequired]
+    public string? Text { get; set; }
+}
+
+internal sealed class ProgressArgs
+{
+    [Description("Number of steps.")]
+    [JsonPropertyName("steps")]
+    [JsonRequired]
+    public int? Steps { get; set; }
+}
+
+internal sealed class SlowCountArgs
+{
+    [Description("How far to count (default 10).")]
+    [JsonPropertyName("count")]
+    public int? Count { get; set; }
+
+    [Description("Milliseconds between ticks (default 100).")]
+    [JsonPropertyName("delay_ms")]
+    public int? DelayMs { get; set; }
+}
+
+internal sealed class EmptyArgs;
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProcessFilesArgs))]
+[JsonSerializable(typeof(EchoArgs))]
+[JsonSerializable(typeof(ProgressArgs))]
+[JsonSerializable(typeof(SlowCountArgs))]
+[JsonSerializable(typeof(EmptyArgs))]
+[JsonSerializable(typeof(SlowCountSnapshot))]
+internal sealed partial class DemoJsonContext : JsonSerializerContext;

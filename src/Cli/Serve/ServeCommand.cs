@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server;
+using Mcp.Raw.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mcp.Raw.Cli.Serve;
+
+/// <summary><c>mcp-raw serve</c>: the demo server.</summary>
+internal static partial class ServeCommand
+{
+    public const string Usage = """
+        mcp-raw serve [options]     Run the demo MCP server (in-memory stores).
+
+          --urls URL         where to listen (default http://127.0.0.1:8000)
+          --path PATH        the MCP endpoint (default /mcp)
+          --stateless        no sessions (2025 eras per request; 2026-07-28 is sessionless anyway)
+          --sse-path PATH    the 2024-11-05 HTTP+SSE endpoint (default /sse; "none" to turn it off)
+          --conformance      add every fixture of the official conformance suite
+          --quiet            no per-request log lines
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var urls = "http://127.0.0.1:8000";
+        var path = "/mcp";
+        string? ssePath = "/sse";
+        var stateless = false;
+        var conformance = false;
+        var quiet = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--urls" when i + 1 < args.Length: urls = args[++i]; break;
+                case "--path" when i + 1 < args.Length: path = args[++i]; break;
+                case "--sse-path" when i + 1 < args.Length: ssePath = args[++i] is "none" or "" ? null : args[i]; break;
+                case "--stateless": stateless = true; break;
+                case "--conformance": conformance = true; break;
+                case "--quiet": quiet = true; break;
+                case "-h" or "--help": Console.WriteLine(Usage); return 0;
+                default:
+                    await Console.Error.WriteLineAsync($"mcp-raw serve: unknown or incomplete option '{args[i]}'.\n\n{Usage}");
+                    return 2;
+            }
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Mcp.Raw.Cli", quiet ? LogLevel.Warning : LogLevel.Information);
+        builder.Logging.AddFilter("Mcp.Raw.Transport.Security", LogLevel.Information);
+
+        var stats = new DemoStats();
+        var mcp = builder.Services.AddMcpRawServer(
+            o => o.ServerInfo = new Implementation { Name = "mcp-raw-demo", Version = typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" },
+            o =>
+            {
+                o.Stateless = stateless;
+                o.LegacySsePath = ssePath;
+            });
+        DemoTools.Register(mcp, stats);
+        if (conformance)
+        {
+            ConformanceFixtures.Register(mcp);
+        }
+
+        // One log line per JSON-RPC request: the server, wrapped.
+        builder.Services.AddSingleton<IMcpMessageHandler>(sp => new RequestLogHandler(sp.GetRequiredService<McpServer>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mcp.Raw.Cli.Requests")));
+
+        var app = builder.Build();
+        app.MapMcpRaw(path);
+        await app.StartAsync();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            Console.WriteLine($"mcp-raw demo server listening on {address.TrimEnd('/')}{path}" + (ssePath is null ? string.Empty : $" (2024-11-05 HTTP+SSE: {address.TrimEnd('/')}{ssePath})"));
+        }
+
+        Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, in-memory stores{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>Logs one line per request: method, name, id, era, session, outcome and time.</summary>
+    private sealed partial class RequestLogHandler(McpServer inner, ILogger logger) : IMcpMessageHandler
+    {
+        public IReadOnlyList<ToolHeaderAnnotation>? GetToolHeaderAnnotations(string toolName) => inner.GetToolHeaderAnnotations(toolName);
+
+        public ValueTask HandleNotificationAsync(McpNotificationContext context) => inner.HandleNotificationAsync(context);
+
+        public async Task HandleRequestAsync(McpRequestContext context)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var outcome = "ok";
+            try
+            {
+                await inner.HandleRequestAsync(context);
+                if (context.Cancellation.IsCancellationRequested)
+                {
+                    outcome = "cancelled";
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = "cancelled";
+                throw;
+            }
+            catch
+            {
+                outcome = "failed";
+                throw;
+            }
+            finally
+            {
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    var m = context.Message;
+                    var target = m.Envelope.GetName() ?? m.Envelope.GetUri();
+                    var id = m.Id.ToString();
+                    var known = McpProtocolVersions.All.Contains(context.ProtocolVersion) ? context.ProtocolVersion : context.Session?.ProtocolVersion;
+                    var version = known is { } v && McpProtocolVersions.All.Contains(v) ? v.ToVersionString() : "-";
+                    var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    LogRequest(logger, m.MethodName ?? "?", target is null ? string.Empty : " " + target, id, version, context.Session?.Tag ?? "-", outcome, elapsed);
+                }
+            }
+        }
+
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method}{Target} id={Id} v={Version} session={Session} {Outcome} {Elapsed:F1} ms")]
+        private static partial void LogRequest(ILogger logger, string method, string target, string id, string version, string session, string outcome, double elapsed);
+    }
+}

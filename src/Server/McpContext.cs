@@ -1,0 +1,308 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Sessions;
+
+namespace Mcp.Raw.Server;
+
+/// <summary>
+/// What a tool, prompt or resource handler gets: its arguments, the caller, a cancellation token, and the ways to
+/// talk to the client while it works (log messages, progress, and asking for input), the same in every protocol era.
+/// </summary>
+public sealed class McpContext
+{
+    private readonly McpServer _server;
+    private readonly Dictionary<string, JsonElement>? _answers;
+    private Dictionary<string, JsonElement>? _consumed;
+    private double _lastProgress = double.NegativeInfinity;
+    private int _autoKey;
+
+    internal McpContext(McpServer server, McpRequestContext transport, string name, JsonElement arguments, Dictionary<string, JsonElement>? answers, bool stateVerified, JsonElement? toolState)
+    {
+        _server = server;
+        Transport = transport;
+        Name = name;
+        Arguments = arguments;
+        _answers = answers;
+        RequestStateVerified = stateVerified;
+        State = toolState;
+    }
+
+    /// <summary>The transport's view of the request: raw message, session, and raw send methods.</summary>
+    public McpRequestContext Transport { get; }
+
+    /// <summary>The tool, prompt or resource being served (for resources: the URI).</summary>
+    public string Name { get; }
+
+    /// <summary>The arguments object as sent (<c>default</c> when the request had none).</summary>
+    public JsonElement Arguments { get; }
+
+    /// <summary>The protocol version of this request.</summary>
+    public McpProtocolVersion ProtocolVersion => Transport.ProtocolVersion;
+
+    /// <summary>True for a 2026-07-28 request (sessionless; input is asked for with MRTR rounds).</summary>
+    public bool IsModern => Transport.IsModern;
+
+    /// <summary>The JSON-RPC id of the request.</summary>
+    public RequestId RequestId => Transport.Message.Id;
+
+    /// <summary>
+    /// Fires when the request is cancelled: <c>notifications/cancelled</c> in a 2025 session, the response stream
+    /// closed in 2026-07-28 (UT-09, M-TR cancellation by close), or the server stopping.
+    /// </summary>
+    public CancellationToken Cancellation => Transport.Cancellation;
+
+    /// <summary>The client's declared capabilities: the session's (2025) or this request's <c>_meta</c> (2026-07-28).</summary>
+    public ClientCapabilities? ClientCapabilities => Transport.ClientCapabilities;
+
+    /// <summary>The 2025 session, or null (stateless mode and 2026-07-28).</summary>
+    public McpSession? Session => Transport.Session;
+
+    /// <summary>The authenticated user (anonymous when the app has no authentication).</summary>
+    public ClaimsPrincipal User => Transport.User;
+
+    /// <summary>The request's services.</summary>
+    public IServiceProvider Services => Transport.Services;
+
+    /// <summary>True when this 2026-07-28 retry carried a <c>requestState</c> that passed verification (M-MR-11).</summary>
+    public bool RequestStateVerified { get; }
+
+    /// <summary>
+    /// State the handler wants back on the next MRTR round (2026-07-28): set it before asking for input; it travels
+    /// inside the signed <c>requestState</c> and reads back here on the retry. Unused in 2025 sessions, where the
+    /// handler simply keeps running while the client answers.
+    /// </summary>
+    public JsonElement? State { get; set; }
+
+    /// <summary>The progress token of the request, if the client asked for progress (UT-01).</summary>
+    public ProgressToken ProgressToken => Transport.Message.Envelope.ProgressToken;
+
+    /// <summary>Whether a log message at <paramref name="level"/> would reach the client (UT-18, M-SV-12).</summary>
+    public bool IsLogEnabled(LoggingLevel level) => _server.MinimumLogLevel(Transport) is { } minimum && level >= minimum;
+
+    /// <summary>
+    /// Sends <c>notifications/message</c> on this request's stream, when the client's log level lets it through (in
+    /// 2025 sessions the level set by logging/setLevel, in 2026-07-28 the request's <c>logLevel</c>; nothing without one).
+    /// </summary>
+    public async ValueTask LogAsync(LoggingLevel level, string message, string? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!IsLogEnabled(level))
+        {
+            return;
+        }
+
+        await Transport.SendAsync(static (w, o, s) => w.WriteLogNotification(o, s.level.ToUtf8(), s.message, s.logger), (level, message, logger)).ConfigureAwait(false);
+    }
+
+    /// <summary>Logs at <c>debug</c>.</summary>
+    public ValueTask LogDebugAsync(string message) => LogAsync(LoggingLevel.Debug, message);
+
+    /// <summary>Logs at <c>info</c>.</summary>
+    public ValueTask LogInfoAsync(string message) => LogAsync(LoggingLevel.Info, message);
+
+    /// <summary>Logs at <c>notice</c>.</summary>
+    public ValueTask LogNoticeAsync(string message) => LogAsync(LoggingLevel.Notice, message);
+
+    /// <summary>Logs at <c>warning</c>.</summary>
+    public ValueTask LogWarningAsync(string message) => LogAsync(LoggingLevel.Warning, message);
+
+    /// <summary>Logs at <c>error</c>.</summary>
+    public ValueTask LogErrorAsync(string message) => LogAsync(LoggingLevel.Error, message);
+
+    /// <summary>
+    /// Sends <c>notifications/progress</c> with the request's token (UT-02). Nothing is sent when the client gave no
+    /// token, or when <paramref name="progress"/> does not increase (UT-03); returns whether it was sent.
+    /// </summary>
+    public async ValueTask<bool> ReportProgressAsync(double progress, double? total = null, string? message = null)
+    {
+        var token = ProgressToken;
+        if (token.IsNone || !(progress > _lastProgress) || double.IsNaN(progress))
+        {
+            return false;
+        }
+
+        _lastProgress = progress;
+        return await Transport.SendAsync(static (w, o, s) => w.WriteProgressNotification(o, s.token, s.progress, s.total, s.message), (token, progress, total, message)).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the user for input (<c>elicitation/create</c>; CL-05, CL-06).</summary>
+    public async ValueTask<ElicitResult> ElicitAsync(ElicitRequestParams request, string? key = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var answer = await RequestInputAsync(key ?? NextKey("elicitation"), McpMethods.ElicitationCreate, JsonSerializer.SerializeToElement(request, McpJsonContext.Default.ElicitRequestParams)).ConfigureAwait(false);
+        return Read(answer, McpJsonContext.Default.ElicitResult, "ElicitResult");
+    }
+
+    /// <summary>Asks the client's model for a completion (<c>sampling/createMessage</c>; CL-01).</summary>
+    public async ValueTask<CreateMessageResult> SampleAsync(CreateMessageRequestParams request, string? key = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var answer = await RequestInputAsync(key ?? NextKey("sampling"), McpMethods.SamplingCreateMessage, JsonSerializer.SerializeToElement(request, McpJsonContext.Default.CreateMessageRequestParams)).ConfigureAwait(false);
+        return Read(answer, McpJsonContext.Default.CreateMessageResult, "CreateMessageResult");
+    }
+
+    /// <summary>Asks the client for its roots (<c>roots/list</c>; CL-12).</summary>
+    public async ValueTask<ListRootsResult> ListRootsAsync(string? key = null)
+    {
+        var answer = await RequestInputAsync(key ?? NextKey("roots"), McpMethods.RootsList, null).ConfigureAwait(false);
+        return Read(answer, McpJsonContext.Default.ListRootsResult, "ListRootsResult");
+    }
+
+    /// <summary>
+    /// Asks for several inputs at once; keys name the answers. In a 2025 session each becomes a server-to-client request
+    /// on this request's stream; in 2026-07-28 they all go out in one <c>InputRequiredResult</c> round (M-MR-03).
+    /// </summary>
+    public async ValueTask<IReadOnlyDictionary<string, JsonElement>> RequestInputsAsync(IReadOnlyDictionary<string, InputRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        foreach (var request in requests.Values)
+        {
+            CheckCapability(request.Method, request.Params);
+        }
+
+        if (IsModern)
+        {
+            Dictionary<string, InputRequest>? missing = null;
+            foreach (var (key, request) in requests)
+            {
+                if (_answers is null || !_answers.ContainsKey(key))
+                {
+                    (missing ??= new(StringComparer.Ordinal))[key] = request;
+                }
+            }
+
+            if (missing is not null)
+            {
+                throw new InputRequiredException(missing);
+            }
+
+            var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var key in requests.Keys)
+            {
+                result[key] = Consume(key);
+            }
+
+            return result;
+        }
+
+        var answers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (key, request) in requests)
+        {
+            answers[key] = await SendLegacyRequestAsync(request.Method, request.Params).ConfigureAwait(false);
+        }
+
+        return answers;
+    }
+
+    internal IReadOnlyDictionary<string, JsonElement>? ConsumedAnswers => _consumed;
+
+    private async ValueTask<JsonElement> RequestInputAsync(string key, string method, JsonElement? @params)
+    {
+        CheckCapability(method, @params);
+        if (IsModern)
+        {
+            if (_answers is not null && _answers.ContainsKey(key))
+            {
+                return Consume(key);
+            }
+
+            throw new InputRequiredException(new Dictionary<string, InputRequest>(StringComparer.Ordinal) { [key] = new InputRequest { Method = method, Params = @params } });
+        }
+
+        return await SendLegacyRequestAsync(method, @params).ConfigureAwait(false);
+    }
+
+    private JsonElement Consume(string key)
+    {
+        var value = _answers![key];
+        (_consumed ??= new(StringComparer.Ordinal))[key] = value;
+        return value;
+    }
+
+    private string NextKey(string kind) => kind + "_" + (++_autoKey).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private async ValueTask<JsonElement> SendLegacyRequestAsync(string method, JsonElement? @params)
+    {
+        if (Session is null)
+        {
+            throw new McpException(JsonRpcErrorCode.InternalError, $"{method} needs a server-to-client request, which a stateless server cannot send (CL-14).");
+        }
+
+        var response = await Transport.SendRequestAsync(method, @params ?? s_emptyObject, McpJsonContext.Default.JsonElement, Cancellation).ConfigureAwait(false);
+        if (response.Kind == JsonRpcMessageKind.ErrorResponse)
+        {
+            throw new McpException(response.ErrorCode, $"The client answered {method} with error {response.ErrorCode}: {response.ErrorMessage}");
+        }
+
+        var reader = response.CreateResultReader();
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    private void CheckCapability(string method, JsonElement? @params)
+    {
+        var caps = ClientCapabilities;
+        switch (method)
+        {
+            case McpMethods.SamplingCreateMessage:
+                if (caps?.Sampling is not { ValueKind: JsonValueKind.Object } sampling)
+                {
+                    throw new McpMissingCapabilityException("sampling");
+                }
+
+                if (@params is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("tools", out _) && !sampling.TryGetProperty("tools", out _))
+                {
+                    throw new McpMissingCapabilityException("sampling");
+                }
+
+                break;
+            case McpMethods.ElicitationCreate:
+                if (caps?.Elicitation is not { ValueKind: JsonValueKind.Object } elicitation)
+                {
+                    throw new McpMissingCapabilityException("elicitation");
+                }
+
+                // CL-05: url mode only when declared; an empty object means form only.
+                var isUrl = @params is { ValueKind: JsonValueKind.Object } ep && ep.TryGetProperty("mode", out var mode) && mode.ValueEquals("url"u8);
+                var hasForm = elicitation.TryGetProperty("form", out _);
+                var hasUrl = elicitation.TryGetProperty("url", out _);
+                if (isUrl ? !hasUrl : (hasUrl && !hasForm))
+                {
+                    throw new McpMissingCapabilityException("elicitation");
+                }
+
+                break;
+            case McpMethods.RootsList:
+                if (caps?.Roots is null)
+                {
+                    throw new McpMissingCapabilityException("roots");
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"'{method}' is not an input request method (elicitation/create, sampling/createMessage, roots/list).", nameof(method));
+        }
+    }
+
+    private static T Read<T>(JsonElement answer, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string what)
+    {
+        try
+        {
+            return answer.Deserialize(typeInfo) ?? throw new McpException(JsonRpcErrorCode.InvalidParams, $"The client's answer is not a valid {what}.");
+        }
+        catch (JsonException e)
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, $"The client's answer is not a valid {what}: {e.Message}");
+        }
+    }
+
+    private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement;
+}
+
+/// <summary>Thrown inside a 2026-07-28 handler when it needs input the request did not carry; becomes an InputRequiredResult.</summary>
+internal sealed class InputRequiredException(Dictionary<string, InputRequest> requests) : Exception("Input required.")
+{
+    public Dictionary<string, InputRequest> Requests { get; } = requests;
+}

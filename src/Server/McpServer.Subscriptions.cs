@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport;
+
+namespace Mcp.Raw.Server;
+
+public sealed partial class McpServer
+{
+    internal enum ChangeKind
+    {
+        Tools,
+        Prompts,
+        Resources,
+        ResourceUpdated,
+    }
+
+    internal readonly record struct Change(ChangeKind Kind, string? Uri);
+
+    /// <summary>One open subscriptions/listen stream and what it asked for (M-SB-01..M-SB-04).</summary>
+    internal sealed class Listener(bool tools, bool prompts, bool resources, string[]? resourceUris)
+    {
+        private readonly Channel<Change> _changes = Channel.CreateBounded<Change>(new BoundedChannelOptions(256)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+
+        public bool Tools { get; } = tools;
+
+        public bool Prompts { get; } = prompts;
+
+        public bool Resources { get; } = resources;
+
+        public string[]? ResourceUris { get; } = resourceUris;
+
+        public ChannelReader<Change> Reader => _changes.Reader;
+
+        public void Post(Change change) => _changes.Writer.TryWrite(change);
+    }
+
+    /// <summary>Announces that the tool list changed (also raised by every change to <see cref="Tools"/>).</summary>
+    public void NotifyToolsListChanged() => OnListChanged(ChangeKind.Tools);
+
+    /// <summary>Announces that the prompt list changed.</summary>
+    public void NotifyPromptsListChanged() => OnListChanged(ChangeKind.Prompts);
+
+    /// <summary>Announces that the resource list changed.</summary>
+    public void NotifyResourcesListChanged() => OnListChanged(ChangeKind.Resources);
+
+    private void OnListChanged(ChangeKind kind)
+    {
+        if (!_options.AnnounceListChanges)
+        {
+            return;
+        }
+
+        // 2025 sessions: an unrelated notification, on the session's GET stream (SV-11, SV-19, SV-27).
+        var method = kind switch
+        {
+            ChangeKind.Tools => McpMethods.NotificationsToolsListChanged,
+            ChangeKind.Prompts => McpMethods.NotificationsPromptsListChanged,
+            _ => McpMethods.NotificationsResourcesListChanged,
+        };
+        foreach (var session in _sessions.Values)
+        {
+            _ = session.SendUnsolicitedAsync(static (w, o, m) => w.WriteNotification(o, System.Text.Encoding.UTF8.GetBytes(m), "{}"u8), method).AsTask();
+        }
+
+        // 2026-07-28: every listen stream that asked for it (M-SB-02, M-SB-07).
+        foreach (var listener in _listeners.Keys)
+        {
+            if (kind switch { ChangeKind.Tools => listener.Tools, ChangeKind.Prompts => listener.Prompts, _ => listener.Resources })
+            {
+                listener.Post(new Change(kind, null));
+            }
+        }
+    }
+
+    private async Task ListenAsync(McpRequestContext context)
+    {
+        var request = context.Message.DeserializeParams(McpJsonContext.Default.SubscriptionsListenRequestParams);
+        if (request?.Notifications is not { } filter)
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: subscriptions/listen needs params.notifications (M-SB-01).");
+        }
+
+        // M-SB-04: honour only what this server advertises.
+        var announce = _options.AnnounceListChanges;
+        var tools = announce && filter.ToolsListChanged == true && Tools.Count > 0;
+        var prompts = announce && filter.PromptsListChanged == true && Prompts.Count > 0;
+        var resources = announce && filter.ResourcesListChanged == true && HasResources;
+        var uris = HasResources && filter.ResourceSubscriptions is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToArray() : null;
+        var honoured = new SubscriptionFilter
+        {
+            ToolsListChanged = tools ? true : null,
+            PromptsListChanged = prompts ? true : null,
+            ResourcesListChanged = resources ? true : null,
+            ResourceSubscriptions = uris,
+        };
+
+        var id = context.Message.Id;
+        var meta = SubscriptionMeta(id);
+        var listener = new Listener(tools, prompts, resources, uris);
+        _listeners.TryAdd(listener, 0);
+        try
+        {
+            // M-SB-03: the acknowledgement is the first message, tagged with the subscription id (M-SB-05).
+            var ack = JsonSerializer.SerializeToUtf8Bytes(new SubscriptionsAcknowledgedNotificationParams { Notifications = honoured, Meta = meta }, McpJsonContext.Default.SubscriptionsAcknowledgedNotificationParams);
+            if (!await context.SendAsync(static (w, o, p) => w.WriteNotification(o, "notifications/subscriptions/acknowledged"u8, p), ack).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (tools || prompts || resources || uris is not null)
+            {
+                var metaParams = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, JsonElement> { ["_meta"] = meta }, McpJsonContext.Default.IDictionaryStringJsonElement);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation, _stopping.Token);
+                try
+                {
+                    await foreach (var change in listener.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
+                    {
+                        var sent = change.Kind == ChangeKind.ResourceUpdated
+                            ? await context.SendAsync(static (w, o, s) => w.WriteNotification(o, "notifications/resources/updated"u8, ResourceUpdatedParams(s.Uri!, s.meta)), (change.Uri, meta)).ConfigureAwait(false)
+                            : await context.SendAsync(static (w, o, s) => w.WriteNotification(o, ListChangedMethod(s.Kind), s.metaParams), (change.Kind, metaParams)).ConfigureAwait(false);
+                        if (!sent)
+                        {
+                            return;
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (linked.IsCancellationRequested)
+                {
+                    if (context.Cancellation.IsCancellationRequested)
+                    {
+                        // M-SB-09: the client closed the stream; nothing more is sent.
+                        throw;
+                    }
+                }
+            }
+
+            // M-SB-08 / M-SB-13: a graceful end carries the listen result, tagged with the subscription id.
+            await context.RespondAsync(new SubscriptionsListenResult { ResultType = ResultTypes.Complete, Meta = meta }, McpJsonContext.Default.SubscriptionsListenResult).ConfigureAwait(false);
+        }
+        finally
+        {
+            _listeners.TryRemove(listener, out _);
+        }
+    }
+
+    private static ReadOnlySpan<byte> ListChangedMethod(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Tools => "notifications/tools/list_changed"u8,
+        ChangeKind.Prompts => "notifications/prompts/list_changed"u8,
+        _ => "notifications/resources/list_changed"u8,
+    };
+
+    private static byte[] ResourceUpdatedParams(string uri, JsonElement meta)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("uri"u8, uri);
+            json.WritePropertyName("_meta"u8);
+            meta.WriteTo(json);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static JsonElement SubscriptionMeta(RequestId id)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName(MetaKeys.SubscriptionId);
+            id.WriteTo(json);
+            json.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,43 @@
+using Mcp.Raw.Protocol.Mcp;
+
+namespace Mcp.Raw.Server;
+
+/// <summary>Options of the MCP server layer (the transport has its own, <see cref="Transport.StreamableHttpOptions"/>).</summary>
+public sealed class McpServerOptions
+{
+    /// <summary>The server's name and version: <c>serverInfo</c> on initialize, <c>_meta</c> serverInfo on 2026-07-28 results (LC-03, M-RQ-05).</summary>
+    public Implementation ServerInfo { get; set; } = new() { Name = "mcp-raw", Version = typeof(McpServerOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
+
+    /// <summary>Optional instructions for the client's model (initialize and server/discover).</summary>
+    public string? Instructions { get; set; }
+
+    /// <summary>Items per page of tools/list, prompts/list, resources/list and resources/templates/list (UT-26).</summary>
+    public int PageSize { get; set; } = 100;
+
+    /// <summary>The <c>ttlMs</c> hint on 2026-07-28 list results and server/discover (M-SV-03).</summary>
+    public TimeSpan ListCacheTtl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The <c>ttlMs</c> hint on 2026-07-28 resources/read results (M-SV-03). Zero: do not reuse.</summary>
+    public TimeSpan ReadCacheTtl { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The <c>cacheScope</c> hint (M-SV-03): <c>private</c> unless every result is the same for every caller.</summary>
+    public string CacheScope { get; set; } = CacheScopes.Private;
+
+    /// <summary>The log level of a 2025 session before the client sends logging/setLevel (UT-21).</summary>
+    public LoggingLevel DefaultLogLevel { get; set; } = LoggingLevel.Info;
+
+    /// <summary>
+    /// The key that signs MRTR <c>requestState</c> (M-MR-11). Null: a random key per process, which is right for one
+    /// process; give every instance the same 32 or more secret bytes when requests may land on another instance.
+    /// </summary>
+    public byte[]? RequestStateKey { get; set; }
+
+    /// <summary>How long a <c>requestState</c> stays redeemable (M-MR-12).</summary>
+    public TimeSpan RequestStateLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The largest <c>requestState</c> accepted from a client, in characters (M-MR-16).</summary>
+    public int MaxRequestStateLength { get; set; } = 256 * 1024;
+
+    /// <summary>Whether tool, prompt and resource list changes are announced (<c>listChanged</c>, SV-11, M-SB-07).</summary>
+    public bool AnnounceListChanges { get; set; } = true;
+}
