@@ -51,6 +51,24 @@ internal static partial class ServeCommand
             }
         }
 
+        var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet);
+        var app = Build(options);
+        await app.StartAsync();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            Console.WriteLine($"mcp-raw demo server listening on {address.TrimEnd('/')}{path}" + (ssePath is null ? string.Empty : $" (2024-11-05 HTTP+SSE: {address.TrimEnd('/')}{ssePath})"));
+        }
+
+        Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, in-memory stores{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>Builds the demo server (not started): what <c>serve</c> runs, and what the tests start on port 0.</summary>
+    internal static WebApplication Build(ServeOptions options, Action<McpServerOptions>? configureServer = null)
+    {
+        var (urls, path, ssePath, stateless, conformance, quiet) = options;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders();
@@ -65,7 +83,11 @@ internal static partial class ServeCommand
 
         var stats = new DemoStats();
         var mcp = builder.Services.AddMcpRawServer(
-            o => o.ServerInfo = new Implementation { Name = "mcp-raw-demo", Version = typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" },
+            o =>
+            {
+                o.ServerInfo = new Implementation { Name = "mcp-raw-demo", Version = typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
+                configureServer?.Invoke(o);
+            },
             o =>
             {
                 o.Stateless = stateless;
@@ -80,20 +102,11 @@ internal static partial class ServeCommand
         // One log line per JSON-RPC request: the server, wrapped.
         builder.Services.AddSingleton<IMcpMessageHandler>(sp => new RequestLogHandler(sp.GetRequiredService<McpServer>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mcp.Raw.Cli.Requests")));
 
+        builder.Services.AddSingleton(stats);
         var app = builder.Build();
         app.MapMcpRaw(path);
-        await app.StartAsync();
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        foreach (var address in addresses)
-        {
-            Console.WriteLine($"mcp-raw demo server listening on {address.TrimEnd('/')}{path}" + (ssePath is null ? string.Empty : $" (2024-11-05 HTTP+SSE: {address.TrimEnd('/')}{ssePath})"));
-        }
-
-        Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, in-memory stores{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
-        await app.WaitForShutdownAsync();
-        return 0;
+        return app;
     }
-
     /// <summary>Logs one line per request: method, name, id, era, session, outcome and time.</summary>
     private sealed partial class RequestLogHandler(McpServer inner, ILogger logger) : IMcpMessageHandler
     {
@@ -142,3 +155,6 @@ internal static partial class ServeCommand
         private static partial void LogRequest(ILogger logger, string method, string target, string id, string version, string session, string outcome, double elapsed);
     }
 }
+
+/// <summary>The options of <c>mcp-raw serve</c>.</summary>
+internal sealed record ServeOptions(string Urls, string Path, string? SsePath, bool Stateless, bool Conformance, bool Quiet);

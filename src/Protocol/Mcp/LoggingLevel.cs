@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Mcp.Raw.Protocol.Mcp;
 
 /// <summary>Log levels, least to most severe, as in RFC 5424 (UT-17).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LoggingLevel>))]
+[JsonConverter(typeof(LoggingLevelConverter))]
 public enum LoggingLevel
 {
     /// <summary><c>debug</c></summary>
