@@ -41,6 +41,9 @@ public sealed partial class McpServer
         public void Post(Change change) => _changes.Writer.TryWrite(change);
     }
 
+    /// <summary>Number of open subscriptions/listen streams.</summary>
+    public int ListenerCount => _listeners.Count;
+
     /// <summary>Announces that the tool list changed (also raised by every change to <see cref="Tools"/>).</summary>
     public void NotifyToolsListChanged() => OnListChanged(ChangeKind.Tools);
 
