@@ -140,9 +140,10 @@ public sealed class DemoTests
         var reply = await host.SendAsync(DemoHost.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"plain"}}}""", version: "2025-11-25"), HttpStatusCode.OK);
         Reply.Text(reply.Result).Should().Be("plain");
         var sampling = await host.SendAsync(DemoHost.Post("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_elicitation","arguments":{"message":"m"}}}""", version: "2025-11-25"), HttpStatusCode.OK);
-        // CL-14: a stateless server cannot ask the client; the call fails at once instead of hanging.
-        ((int)sampling.Error["code"]!).Should().Be(-32603);
-        ((string?)sampling.Error["message"]).Should().Contain("stateless");
+        // CL-14: a stateless server knows no client capabilities and cannot ask the client: the call fails at once
+        // (SV-29) instead of hanging.
+        sampling.Result["isError"]!.GetValue<bool>().Should().BeTrue();
+        Reply.Text(sampling.Result).Should().Contain("elicitation");
     }
 
     [Test]
