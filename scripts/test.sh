@@ -36,6 +36,18 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
 done
 
+# The official conformance suites against the demo server: one test case per scenario (scripts/conformance.sh).
+if [ "${MCP_RAW_SKIP_CONFORMANCE:-0}" != "1" ]; then
+  conformance_out="$results/conformance.txt"
+  bash scripts/conformance.sh --no-build 2>&1 | tee "$conformance_out" | grep -vE '^  (0\.1\.16|2026) .* PASS$' || true
+  line=$(grep -E '^conformance: [0-9]+ passed, [0-9]+ failed$' "$conformance_out" | tail -1)
+  cp=$(printf '%s' "$line" | sed -n 's/^conformance: \([0-9]*\) passed.*/\1/p')
+  cf=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+  if [ -z "$line" ]; then cp=0; cf=1; fi
+  passed=$((passed + ${cp:-0}))
+  failed=$((failed + ${cf:-1}))
+fi
+
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The runner failed without a failed test (a crash, or no TRX written): count it as a failure.
   failed=1

@@ -191,6 +191,17 @@ public sealed class ModelTests
         FluentActions.Invoking(() => JsonSerializer.Deserialize("""{"progressToken":1.5,"progress":1}""", McpJsonContext.Default.ProgressNotificationParams)).Should().Throw<JsonException>();
     }
 
+    [TestCase("42")]
+    [TestCase("1")]
+    [TestCase("\"verbose\"")]
+    [TestCase("\"Info\"")]
+    [TestCase("null")]
+    public void LoggingLevel_IsOnlyItsWireName_UT17(string json)
+    {
+        FluentActions.Invoking(() => JsonSerializer.Deserialize("{\"level\":" + json + "}", McpJsonContext.Default.SetLevelRequestParams))
+            .Should().Throw<JsonException>();
+    }
+
     [TestCase("debug", LoggingLevel.Debug)]
     [TestCase("warning", LoggingLevel.Warning)]
     [TestCase("emergency", LoggingLevel.Emergency)]

