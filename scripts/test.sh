@@ -18,9 +18,14 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
-dotnet test Mcp.Raw.sln -c Release --no-build -nologo \
-  --logger "trx" --results-directory "$results" \
-  -- NUnit.Verbosity=0 "$@" || status=$?
+# One run per test project, each with its own TRX file (one solution-wide run can give two projects the same
+# time-stamped file name, and one would overwrite the other).
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    -- NUnit.Verbosity=0 "$@" || status=$?
+done
 
 # Sum the counters of every TRX file: each test case is counted once, whatever project ran it.
 passed=0; failed=0
