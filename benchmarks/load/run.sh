@@ -4,8 +4,12 @@
 # interleaved (raw, mcp, raw, mcp, ...); the report gives medians and the ratio to raw Kestrel of the same run,
 # plus the server's CPU time per request from /proc/PID/stat. Every response is checked by the Lua scripts.
 #
+# The MCP side is the demo server (mcp-raw serve --quiet: the full server layer, tools echo and progress); with
+# MCP_SERVER=transport it is benchmarks/Mcp.Raw.LoadHost instead (the transport with a hand-written handler).
+# The raw Kestrel baseline reads the body and writes a fixed answer of the same size, as JSON or as SSE.
+#
 # Usage: benchmarks/load/run.sh [W1 W2 W3 W4 W5 W6 W6b]   (default: all)
-# Environment: ROUNDS (5), WARMUP (3 s), DURATION (10 s), CONNECTIONS (64)
+# Environment: ROUNDS (5), WARMUP (3 s), DURATION (10 s), CONNECTIONS (64), MCP_SERVER (demo | transport)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${ROUNDS:-5}"; WARMUP="${WARMUP:-3}"; DURATION="${DURATION:-10}"; CONNECTIONS="${CONNECTIONS:-64}"
@@ -13,15 +17,22 @@ WORKLOADS=("$@"); [ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(W1 W2 W3 W6 W6b W5 W4
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 2; }
 command -v taskset >/dev/null || { echo "taskset not found (util-linux)" >&2; exit 2; }
 
+MCP_SERVER="${MCP_SERVER:-demo}"
 dotnet build benchmarks/Mcp.Raw.LoadHost -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build src/Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
 HOST_DLL="benchmarks/Mcp.Raw.LoadHost/bin/Release/net10.0/Mcp.Raw.LoadHost.dll"
+DEMO_DLL="src/Cli/bin/Release/net10.0/mcp-raw.dll"
 WORK="$(mktemp -d)"; PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 start() { # name port args...
   local name="$1" port="$2"; shift 2
-  DOTNET_gcServer=0 taskset -c 0 dotnet "$HOST_DLL" "$@" --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 &
+  local dll="$HOST_DLL"
+  if [ "$1" = mcp ] && [ "$MCP_SERVER" = demo ]; then
+    shift; dll="$DEMO_DLL"; set -- serve --quiet --sse-path none "$@"
+  fi
+  DOTNET_gcServer=0 taskset -c 0 dotnet "$dll" "$@" --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 &
   local pid=$!; PIDS+=("$pid"); echo "$pid" > "$WORK/$name.pid"
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/mcp" -H 'Accept: text/event-stream' && return 0; sleep 0.1; done
   echo "server $name did not start" >&2; cat "$WORK/$name.log" >&2; exit 2
@@ -74,7 +85,7 @@ W2=$(lua W2 '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pro
 W6=$(lua W6 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"$TEXT\"},$META}}}" "$TEXT" 'wrk.headers["MCP-Protocol-Version"] = "2026-07-28"
 wrk.headers["Mcp-Method"] = "tools/call"
 wrk.headers["Mcp-Name"] = "echo"')
-W6b=$(lua W6b "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{\"steps\":10},$META,\"progressToken\":1}}}" '"text":"done"' 'wrk.headers["MCP-Protocol-Version"] = "2026-07-28"
+W6b=$(lua W6b "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{\"steps\":10},$META,\"progressToken\":1,\"io.modelcontextprotocol/logLevel\":\"info\"}}}" '"text":"done"' 'wrk.headers["MCP-Protocol-Version"] = "2026-07-28"
 wrk.headers["Mcp-Method"] = "tools/call"
 wrk.headers["Mcp-Name"] = "progress"')
 BIG=$(head -c 786432 /dev/urandom | base64 -w0)

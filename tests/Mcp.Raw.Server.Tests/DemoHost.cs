@@ -32,6 +32,8 @@ internal sealed class DemoHost : IAsyncDisposable
 
     public DemoStats Stats => _app.Services.GetRequiredService<DemoStats>();
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<DemoHost> StartAsync(bool stateless = false, Action<McpServerOptions>? configure = null)
     {
         var app = ServeCommand.Build(new ServeOptions("http://127.0.0.1:0", "/mcp", "/sse", stateless, Conformance: true, Quiet: true), configure);

@@ -24,6 +24,7 @@ internal static partial class ServeCommand
           --sse-path PATH    the 2024-11-05 HTTP+SSE endpoint (default /sse; "none" to turn it off)
           --conformance      add every fixture of the official conformance suite
           --quiet            no per-request log lines
+          --stdio            serve over stdin/stdout (newline-delimited JSON-RPC; logs on stderr) instead of HTTP
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -34,6 +35,7 @@ internal static partial class ServeCommand
         var stateless = false;
         var conformance = false;
         var quiet = false;
+        var stdio = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -44,6 +46,7 @@ internal static partial class ServeCommand
                 case "--stateless": stateless = true; break;
                 case "--conformance": conformance = true; break;
                 case "--quiet": quiet = true; break;
+                case "--stdio": stdio = true; break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
                 default:
                     await Console.Error.WriteLineAsync($"mcp-raw serve: unknown or incomplete option '{args[i]}'.\n\n{Usage}");
@@ -52,6 +55,11 @@ internal static partial class ServeCommand
         }
 
         var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet);
+        if (stdio)
+        {
+            return await RunStdioAsync(options);
+        }
+
         var app = Build(options);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
@@ -62,6 +70,36 @@ internal static partial class ServeCommand
 
         Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, in-memory stores{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
         await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>The same server over stdio: protocol on stdout only, every log line on stderr.</summary>
+    private static async Task<int> RunStdioAsync(ServeOptions options)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Mcp.Raw.Cli", options.Quiet ? LogLevel.Warning : LogLevel.Information);
+        var stats = new DemoStats();
+        var mcp = builder.Services.AddMcpRawServer(o => o.ServerInfo = new Implementation { Name = "mcp-raw-demo", Version = typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" });
+        DemoTools.Register(mcp, stats);
+        if (options.Conformance)
+        {
+            ConformanceFixtures.Register(mcp);
+        }
+
+        using var host = builder.Build();
+        await host.StartAsync();
+        var loggers = host.Services.GetRequiredService<ILoggerFactory>();
+        var handler = new RequestLogHandler(host.Services.GetRequiredService<McpServer>(), loggers.CreateLogger("Mcp.Raw.Cli.Requests"));
+        await using (var transport = new Transport.Stdio.StdioServerTransport(handler, host.Services, loggers.CreateLogger("Mcp.Raw.Transport.Stdio")))
+        {
+            await transport.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        }
+
+        await host.StopAsync();
         return 0;
     }
 

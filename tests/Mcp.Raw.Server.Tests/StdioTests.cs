@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json.Nodes;
+using Mcp.Raw.Transport.Stdio;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mcp.Raw.Server.Tests;
+
+/// <summary>The server over stdio: newline-delimited JSON-RPC, logs on stderr, every era's lifecycle.</summary>
+public sealed class StdioTests
+{
+    [Test]
+    public async Task Mcp_raw_serve_stdio_runs_process_files_with_notifications_before_the_result()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "mcp-raw.dll");
+        File.Exists(dll).Should().BeTrue();
+        var start = new ProcessStartInfo("dotnet", [dll, "serve", "--stdio"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+            await process.StandardInput.FlushAsync();
+            var init = JsonNode.Parse((await ReadLineAsync(process.StandardOutput))!)!;
+            ((string?)init["result"]!["protocolVersion"]).Should().Be("2025-11-25");
+            await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"process_files","arguments":{"items":["a.txt","b.txt"],"delay_ms":1},"_meta":{"progressToken":"s"}}}""");
+            await process.StandardInput.FlushAsync();
+            var lines = new List<JsonNode>();
+            while (lines.Count == 0 || lines[^1]["id"] is null)
+            {
+                lines.Add(JsonNode.Parse((await ReadLineAsync(process.StandardOutput))!)!);
+            }
+
+            lines.Select(m => (string?)m["method"] ?? "result").Should().Equal(
+                "notifications/progress", "notifications/message", "notifications/progress", "notifications/message", "result");
+            ((string?)lines[^1]["result"]!["content"]![0]!["text"]).Should().Be("Processed 2 items: a.txt, b.txt");
+        }
+        finally
+        {
+            process.StandardInput.Close();
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(exit.Token);
+        }
+
+        process.ExitCode.Should().Be(0, "closing stdin ends the server cleanly (LC-17)");
+        (await stderr).Should().Contain("tools/call process_files", "log lines go to stderr, never stdout");
+    }
+
+    [Test]
+    public async Task Cancelled_stops_the_request_without_a_response_UT_09()
+    {
+        await using var pair = await StdioPair.StartAsync();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        (await pair.ReadAsync())["result"].Should().NotBeNull();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"slow_count","arguments":{"count":1000,"delay_ms":10},"_meta":{"progressToken":1}}}""");
+        ((string?)(await pair.ReadAsync())["method"]).Should().Be("notifications/progress");
+        await pair.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c"}}""");
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":9,"method":"ping"}""");
+        JsonNode reply;
+        do
+        {
+            reply = await pair.ReadAsync();
+        }
+        while ((string?)reply["method"] == "notifications/progress");
+
+        ((int)reply["id"]!).Should().Be(9, "the cancelled call never answers; the ping does");
+    }
+
+    [Test]
+    public async Task A_2026_07_28_request_is_served_without_initialize_and_a_bad_line_gets_a_parse_error()
+    {
+        await using var pair = await StdioPair.StartAsync();
+        await pair.SendAsync("{oops");
+        ((int)(await pair.ReadAsync())["error"]!["code"]!).Should().Be(-32700);
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""");
+        var reply = await pair.ReadAsync();
+        ((string?)reply["result"]!["resultType"]).Should().Be("complete");
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}""");
+        ((int)(await pair.ReadAsync())["error"]!["code"]!).Should().Be(-32022);
+    }
+
+    private static async Task<string?> ReadLineAsync(StreamReader reader)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await reader.ReadLineAsync(timeout.Token);
+    }
+
+    /// <summary>The transport on in-memory pipes, with the demo's server.</summary>
+    private sealed class StdioPair : IAsyncDisposable
+    {
+        private readonly Pipe _in = new();
+        private readonly Pipe _out = new();
+        private readonly StreamReader _reader;
+        private readonly DemoHost _host;
+        private readonly StdioServerTransport _transport;
+        private readonly Task _run;
+
+        private StdioPair(DemoHost host)
+        {
+            _host = host;
+            _transport = new StdioServerTransport(host.Server, host.Services, NullLogger.Instance);
+            _run = _transport.RunAsync(_in.Reader.AsStream(), _out.Writer.AsStream());
+            _reader = new StreamReader(_out.Reader.AsStream(), Encoding.UTF8);
+        }
+
+        public static async Task<StdioPair> StartAsync() => new(await DemoHost.StartAsync());
+
+        public async Task SendAsync(string line)
+        {
+            await _in.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
+        }
+
+        public async Task<JsonNode> ReadAsync() => JsonNode.Parse((await ReadLineAsync(_reader))!)!;
+
+        public async ValueTask DisposeAsync()
+        {
+            await _in.Writer.CompleteAsync();
+            await _transport.DisposeAsync();
+            await _run.WaitAsync(TimeSpan.FromSeconds(10));
+            await _host.DisposeAsync();
+        }
+    }
+}
