@@ -26,6 +26,8 @@ public class PostToolCallEndToEndBenchmarks
     private static readonly byte[] s_progress = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{\"steps\":10},\"_meta\":{\"progressToken\":1}}}");
     private static readonly byte[] s_modern = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"" + Text + "\"}," + Meta + "}}}");
 
+    private WebApplication _server = null!;
+    private HttpClient _serverClient = null!;
     private WebApplication _stateless = null!;
     private WebApplication _stateful = null!;
     private HttpClient _statelessClient = null!;
@@ -37,6 +39,7 @@ public class PostToolCallEndToEndBenchmarks
     {
         (_stateless, _statelessClient) = await StartAsync(stateless: true);
         (_stateful, _statefulClient) = await StartAsync(stateless: false);
+        (_server, _serverClient) = await StartAsync(stateless: true, serverLayer: true);
         using var init = Post(_statefulClient, Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"b\",\"version\":\"1\"}}}"), "2025-06-18");
         using var response = await _statefulClient.SendAsync(init);
         _session = response.Headers.GetValues("Mcp-Session-Id").Single();
@@ -46,6 +49,8 @@ public class PostToolCallEndToEndBenchmarks
     public async Task CleanupAsync()
     {
         _statelessClient.Dispose();
+        _serverClient.Dispose();
+        await _server.DisposeAsync();
         _statefulClient.Dispose();
         await _stateless.DisposeAsync();
         await _stateful.DisposeAsync();
@@ -80,6 +85,21 @@ public class PostToolCallEndToEndBenchmarks
     [Benchmark(Description = "stateless tools/call, SSE with 10 progress + 10 log notifications")]
     public Task<int> StatelessSse() => SendAsync(_statelessClient, Post(_statelessClient, s_progress, "2025-06-18"));
 
+    [Benchmark(Description = "server layer (McpServer, typed echo tool): stateless tools/call, JSON")]
+    public Task<int> ServerJson() => SendAsync(_serverClient, Post(_serverClient, s_echo, "2025-06-18"));
+
+    [Benchmark(Description = "server layer: 2026-07-28 tools/call, JSON")]
+    public Task<int> ServerModernJson()
+    {
+        var request = Post(_serverClient, s_modern, "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "echo");
+        return SendAsync(_serverClient, request);
+    }
+
+    [Benchmark(Description = "server layer: stateless tools/call, SSE with 10 progress + 10 log notifications")]
+    public Task<int> ServerSse() => SendAsync(_serverClient, Post(_serverClient, s_progress, "2025-06-18"));
+
     private static async Task<int> SendAsync(HttpClient client, HttpRequestMessage request)
     {
         using (request)
@@ -99,13 +119,20 @@ public class PostToolCallEndToEndBenchmarks
         return request;
     }
 
-    private static async Task<(WebApplication, HttpClient)> StartAsync(bool stateless)
+    private static async Task<(WebApplication, HttpClient)> StartAsync(bool stateless, bool serverLayer = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddMcpRawTransport(o => o.Stateless = stateless);
-        builder.Services.AddSingleton<IMcpMessageHandler, LoadHandler>();
+        if (serverLayer)
+        {
+            ServerTools.Register(builder.Services.AddMcpRawServer(configureTransport: o => o.Stateless = stateless));
+        }
+        else
+        {
+            builder.Services.AddMcpRawTransport(o => o.Stateless = stateless);
+            builder.Services.AddSingleton<IMcpMessageHandler, LoadHandler>();
+        }
         var app = builder.Build();
         app.MapMcpRaw("/mcp");
         app.MapPost("/raw", RawResponses.HandleAsync);
