@@ -12,6 +12,9 @@ internal static class Program
 
         Usage:
           mcp-raw serve [options]  Run the demo MCP server at http://127.0.0.1:8000/mcp (see 'mcp-raw serve --help').
+          mcp-raw call URL TOOL [--arg k=v ...] [--json '{...}']
+                                 Call a tool, showing notifications live (see 'mcp-raw call --help').
+          mcp-raw tools URL        List a server's tools with their input schemas.
           mcp-raw check [FILE]   Read one JSON-RPC body (FILE or standard input) with the Mcp.Raw reader and
                                  print what it is, or the JSON-RPC error it would be answered with.
           mcp-raw --version      Print the version.
@@ -33,6 +36,10 @@ internal static class Program
                 return 0;
             case "serve":
                 return await Serve.ServeCommand.RunAsync(args[1..]).ConfigureAwait(false);
+            case "call":
+                return await Client.CallCommand.RunAsync(args[1..], listOnly: false).ConfigureAwait(false);
+            case "tools":
+                return await Client.CallCommand.RunAsync(args[1..], listOnly: true).ConfigureAwait(false);
             case "check":
                 return await CheckAsync(args.Length > 1 ? args[1] : null).ConfigureAwait(false);
             default:

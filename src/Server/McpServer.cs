@@ -17,7 +17,6 @@ namespace Mcp.Raw.Server;
 /// </summary>
 public sealed partial class McpServer : IMcpMessageHandler, IDisposable
 {
-    private const string SessionStateKey = "mcp.raw.server";
     private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement;
 
     private readonly McpServerOptions _options;
@@ -177,7 +176,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         ArgumentNullException.ThrowIfNull(uri);
         foreach (var session in _sessions.Values)
         {
-            if (GetState(session).Subscriptions.Keys.Any(s => IsSameOrChild(uri, s)))
+            if (session.HandlerState is SessionState { HasSubscriptions: true } state && state.Subscriptions.Keys.Any(s => IsSameOrChild(uri, s)))
             {
                 await session.SendUnsolicitedAsync(static (w, o, uri) => w.WriteNotification(o, McpMethods.NotificationsResourcesUpdated, new ResourceUriParams { Uri = uri }, McpJsonContext.Default.ResourceUriParams), uri).ConfigureAwait(false);
             }
@@ -230,7 +229,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
             session.ProtocolVersion = negotiated;
             session.ClientCapabilities = request.Capabilities;
             session.ClientInfo = request.ClientInfo;
-            session.Items[SessionStateKey] = new SessionState(_options.DefaultLogLevel);
+            session.HandlerState = new SessionState(_options.DefaultLogLevel);
             if (_sessions.TryAdd(session.Id, session))
             {
                 session.Ended.Register(static s =>
@@ -308,13 +307,31 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     }
 
     private SessionState GetState(McpSession session) =>
-        (SessionState)session.Items.GetOrAdd(SessionStateKey, static (_, level) => new SessionState(level), _options.DefaultLogLevel);
+        session.HandlerState as SessionState ?? SetState(session, new SessionState(_options.DefaultLogLevel));
+
+    private static SessionState SetState(McpSession session, SessionState state)
+    {
+        lock (session)
+        {
+            if (session.HandlerState is SessionState existing)
+            {
+                return existing;
+            }
+
+            session.HandlerState = state;
+            return state;
+        }
+    }
 
     private sealed class SessionState(LoggingLevel level)
     {
+        private ConcurrentDictionary<string, byte>? _subscriptions;
+
         public LoggingLevel LogLevel { get; set; } = level;
 
-        public ConcurrentDictionary<string, byte> Subscriptions { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, byte> Subscriptions => LazyInitializer.EnsureInitialized(ref _subscriptions, static () => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
+
+        public bool HasSubscriptions => _subscriptions is { IsEmpty: false };
     }
 
     // ---------------------------------------------------------------- errors

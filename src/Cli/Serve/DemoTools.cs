@@ -14,7 +14,7 @@ internal static class DemoTools
         builder.AddTool("process_files", "Processes a list of items; sends a progress notification and an info log for each item as it goes, then a summary.",
             DemoJsonContext.Default.ProcessFilesArgs, async (args, ctx) =>
             {
-                var items = args.Items ?? [];
+                var items = args.Items;
                 var delay = TimeSpan.FromMilliseconds(Math.Clamp(args.DelayMs ?? 200, 0, 10_000));
                 for (var i = 0; i < items.Length; i++)
                 {
@@ -29,12 +29,12 @@ internal static class DemoTools
             });
 
         builder.AddTool("echo", "Returns the text it is given.", DemoJsonContext.Default.EchoArgs,
-            (args, _) => ValueTask.FromResult(McpResults.Text(args.Text ?? string.Empty)));
+            (args, _) => ValueTask.FromResult(McpResults.Text(args.Text)));
 
         builder.AddTool("progress", "For each step sends a progress notification, then a log message \"step i\"; returns \"done\".", DemoJsonContext.Default.ProgressArgs,
             async (args, ctx) =>
             {
-                var steps = Math.Clamp(args.Steps ?? 0, 0, 100_000);
+                var steps = Math.Clamp(args.Steps, 0, 100_000);
                 for (var i = 1; i <= steps; i++)
                 {
                     await ctx.ReportProgressAsync(i, steps);
@@ -120,7 +120,7 @@ internal sealed class ProcessFilesArgs
     [Description("The items to process, in order.")]
     [JsonPropertyName("items")]
     [JsonRequired]
-    public string[]? Items { get; set; }
+    public string[] Items { get; set; } = [];
 
     [Description("Pause per item in milliseconds (default 200).")]
     [JsonPropertyName("delay_ms")]
@@ -132,7 +132,7 @@ internal sealed class EchoArgs
     [Description("The text to return.")]
     [JsonPropertyName("text")]
     [JsonRequired]
-    public string? Text { get; set; }
+    public string Text { get; set; } = string.Empty;
 }
 
 internal sealed class ProgressArgs
@@ -140,7 +140,7 @@ internal sealed class ProgressArgs
     [Description("Number of steps.")]
     [JsonPropertyName("steps")]
     [JsonRequired]
-    public int? Steps { get; set; }
+    public int Steps { get; set; }
 }
 
 internal sealed class SlowCountArgs

@@ -51,8 +51,13 @@ public sealed class McpSession : IAsyncDisposable
     /// <summary>Fires when the session ends (DELETE, expiry, shutdown).</summary>
     public CancellationToken Ended => _ended.Token;
 
-    /// <summary>State kept by the server layer for this session (log level, subscriptions, ...).</summary>
-    public ConcurrentDictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, object>? _items;
+
+    /// <summary>Application state for this session, created on first use (an idle session costs nothing for it).</summary>
+    public ConcurrentDictionary<string, object> Items => LazyInitializer.EnsureInitialized(ref _items, static () => new ConcurrentDictionary<string, object>(StringComparer.Ordinal));
+
+    /// <summary>The message handler's own state for this session (one object, no dictionary: W4 memory per idle session).</summary>
+    public object? HandlerState { get; set; }
 
     /// <summary>Ids for the server's own requests to the client, never reused (JR-03).</summary>
     public RequestIdGenerator OutgoingIds { get; } = new("s");

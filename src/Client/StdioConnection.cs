@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Mcp.Raw.Protocol.JsonRpc;
+
+namespace Mcp.Raw.Client;
+
+/// <summary>stdio: starts the server command, newline-delimited JSON-RPC on its stdin/stdout; its stderr goes to ours.</summary>
+internal sealed class StdioConnection : ClientConnection
+{
+    private readonly Process _process;
+    private readonly PendingRequests _pending = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Task _reader;
+    private readonly Task _stderr;
+
+    private StdioConnection(Process process, Func<JsonRpcMessage, ValueTask> onIncoming)
+        : base(onIncoming)
+    {
+        _process = process;
+        _reader = Task.Run(ReadLoopAsync);
+        _stderr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                await Console.Error.WriteLineAsync(line).ConfigureAwait(false);
+            }
+        });
+    }
+
+    public static StdioConnection Start(string command, IEnumerable<string> arguments, Func<JsonRpcMessage, ValueTask> onIncoming)
+    {
+        var start = new ProcessStartInfo(command)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new McpClientException($"Could not start '{command}'.");
+        return new StdioConnection(process, onIncoming);
+    }
+
+    public override async Task<JsonRpcMessage> SendRequestAsync(RequestId id, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
+    {
+        var pending = _pending.Add(id);
+        try
+        {
+            await SendAsync(body, cancellationToken).ConfigureAwait(false);
+            return await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pending.Remove(id);
+        }
+    }
+
+    public override async Task SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stdin = _process.StandardInput.BaseStream;
+            await stdin.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+            stdin.WriteByte((byte)'\n');
+            await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new McpClientException("The server process closed its input.", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        await Task.WhenAny(Task.WhenAll(_reader, _stderr), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        _process.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (line.Length == 0 || !JsonRpcReader.TryReadMessage(new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(line)), out var message, out _))
+                {
+                    continue;
+                }
+
+                var detached = message.Detach();
+                if (detached.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
+                {
+                    _pending.TryComplete(detached);
+                }
+                else
+                {
+                    await OnIncoming(detached).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            _pending.FailAll(new McpClientException("The server process ended."));
+        }
+    }
+}
