@@ -104,7 +104,7 @@ internal static partial class ServeCommand
     }
 
     /// <summary>Builds the demo server (not started): what <c>serve</c> runs, and what the tests start on port 0.</summary>
-    internal static WebApplication Build(ServeOptions options, Action<McpServerOptions>? configureServer = null)
+    internal static WebApplication Build(ServeOptions options, Action<McpServerOptions>? configureServer = null, Action<StreamableHttpOptions>? configureTransport = null)
     {
         var (urls, path, ssePath, stateless, conformance, quiet) = options;
         var builder = WebApplication.CreateSlimBuilder();
@@ -130,6 +130,7 @@ internal static partial class ServeCommand
             {
                 o.Stateless = stateless;
                 o.LegacySsePath = ssePath;
+                configureTransport?.Invoke(o);
             });
         DemoTools.Register(mcp, stats);
         if (conformance)
