@@ -20,7 +20,7 @@ fi
 
 # One run per test project, each with its own TRX file (one solution-wide run can give two projects the same
 # time-stamped file name, and one would overwrite the other).
-for project in tests/*/*.csproj; do
+for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Mcp.Raw.Cli.Serve;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using RawClient = Mcp.Raw.Client.McpClient;
+using RawOptions = Mcp.Raw.Client.McpClientOptions;
+
+namespace Mcp.Raw.Interop.Tests;
+
+/// <summary>
+/// Interop with the official C# SDK as a test-only peer: its client (ModelContextProtocol 2.4.0) against our server,
+/// and our client against its server (ModelContextProtocol.AspNetCore 2.3.1, run as a process), in both eras.
+/// </summary>
+public sealed class CSharpSdkTests
+{
+    [TestCase("2025-11-25")]
+    [TestCase("2025-06-18")]
+    [TestCase("2026-07-28")]
+    public async Task Official_csharp_client_calls_process_files_on_our_server_with_progress_and_logs_before_the_result(string version)
+    {
+        var app = ServeCommand.Build(new ServeOptions("http://127.0.0.1:0", "/mcp", "/sse", Stateless: false, Conformance: false, Quiet: true));
+        await app.StartAsync();
+        try
+        {
+            var url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
+            var events = new ConcurrentQueue<string>();
+            var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = url, TransportMode = HttpTransportMode.StreamableHttp });
+            var options = new McpClientOptions { ProtocolVersion = version };
+            await using var client = await McpClient.CreateAsync(transport, options);
+            client.NegotiatedProtocolVersion.Should().Be(version);
+#pragma warning disable MCP9005 // logging is deprecated in 2026-07-28; still what 2025 clients use
+            await using var logs = client.RegisterNotificationHandler(NotificationMethods.LoggingMessageNotification, (n, _) =>
+            {
+                events.Enqueue("log " + n.Params!["data"]!.GetValue<string>());
+                return ValueTask.CompletedTask;
+            });
+            if (version != "2026-07-28")
+            {
+                await client.SetLoggingLevelAsync(LoggingLevel.Info);
+            }
+#pragma warning restore MCP9005
+
+            var progress = new SyncProgress(p => events.Enqueue("progress " + p.Progress));
+            var result = await client.CallToolAsync("process_files", new Dictionary<string, object?> { ["items"] = new[] { "a.txt", "b.txt" }, ["delay_ms"] = 1 }, progress);
+            events.Enqueue("result");
+            ((TextContentBlock)result.Content[0]).Text.Should().Be("Processed 2 items: a.txt, b.txt");
+            var order = events.ToList();
+            // The C# client dispatches notifications concurrently, so their relative order is its own; the set is ours.
+            order.Where(e => e.StartsWith("progress", StringComparison.Ordinal)).Should().BeEquivalentTo("progress 1", "progress 2");
+            if (version != "2026-07-28")
+            {
+                order.Where(e => e.StartsWith("log", StringComparison.Ordinal)).Should().BeEquivalentTo("log Processing a.txt (1/2)", "log Processing b.txt (2/2)");
+            }
+
+            order[^1].Should().Be("result", "every notification arrived before the result");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [TestCase(Protocol.Mcp.McpProtocolVersion.V2026_07_28)]
+    [TestCase(Protocol.Mcp.McpProtocolVersion.V2025_11_25)]
+    [TestCase(Protocol.Mcp.McpProtocolVersion.V2025_06_18)]
+    public async Task Our_client_calls_the_official_csharp_server_with_progress_and_logs_before_the_result(Protocol.Mcp.McpProtocolVersion version)
+    {
+        await using var server = await CSharpServerProcess.StartAsync();
+        var events = new ConcurrentQueue<string>();
+        var options = new RawOptions
+        {
+            ProtocolVersion = version,
+            LogLevel = Protocol.Mcp.LoggingLevel.Info,
+            NotificationHandler = n =>
+            {
+                if (n.AsLogMessage() is { } log)
+                {
+                    events.Enqueue("log " + log.Text);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+        };
+        await using var client = await RawClient.ConnectAsync(server.Url, options);
+        var result = await client.CallToolAsync("process_files", JsonDocument.Parse("""{"items":["x","y"]}""").RootElement, n =>
+        {
+            events.Enqueue("progress " + n.AsProgress()!.Value.Progress);
+            return ValueTask.CompletedTask;
+        });
+        events.Enqueue("result");
+        ((Protocol.Mcp.TextContent)result.Content[0]).Text.Should().Be("Processed 2 items: x, y");
+        events.Should().Equal("progress 1", "log Processing x (1/2)", "progress 2", "log Processing y (2/2)", "result");
+    }
+
+    /// <summary>Progress that runs its callback at once (Progress&lt;T&gt; posts to the thread pool and may run late).</summary>
+    private sealed class SyncProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
+    {
+        public void Report(ProgressNotificationValue value) => report(value);
+    }
+
+    /// <summary>The official C# server (tests/Mcp.Raw.Interop.CSharpServer) as a child process on a free loopback port.</summary>
+    private sealed class CSharpServerProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private CSharpServerProcess(Process process, Uri url)
+        {
+            _process = process;
+            Url = url;
+        }
+
+        public Uri Url { get; }
+
+        public static async Task<CSharpServerProcess> StartAsync()
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Mcp.Raw.Interop.CSharpServer", "bin", "Release", "net10.0", "Mcp.Raw.Interop.CSharpServer.dll");
+            File.Exists(dll).Should().BeTrue("the solution build produces the interop server ({0})", dll);
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var url = new Uri($"http://127.0.0.1:{port}/mcp");
+            var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+            using var http = new HttpClient();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(url);
+                    return new CSharpServerProcess(process, url);
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            process.Kill(entireProcessTree: true);
+            throw new AssertionException("the official C# server did not start");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}
