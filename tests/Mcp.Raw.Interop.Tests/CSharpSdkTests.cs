@@ -33,7 +33,9 @@ public sealed class CSharpSdkTests
         {
             var url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
             var events = new ConcurrentQueue<string>();
-            var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = url, TransportMode = HttpTransportMode.StreamableHttp });
+            var wire = new WireRecorder();
+            using var http = new HttpClient(wire);
+            var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = url, TransportMode = HttpTransportMode.StreamableHttp }, http);
             var options = new McpClientOptions { ProtocolVersion = version };
             await using var client = await McpClient.CreateAsync(transport, options);
             client.NegotiatedProtocolVersion.Should().Be(version);
@@ -50,18 +52,32 @@ public sealed class CSharpSdkTests
 #pragma warning restore MCP9005
 
             var progress = new SyncProgress(p => events.Enqueue("progress " + p.Progress));
-            var result = await client.CallToolAsync("process_files", new Dictionary<string, object?> { ["items"] = new[] { "a.txt", "b.txt" }, ["delay_ms"] = 1 }, progress);
-            events.Enqueue("result");
+            var result = await client.CallToolAsync("process_files", new Dictionary<string, object?> { ["items"] = new[] { "a.txt", "b.txt" }, ["delay_ms"] = 50 }, progress);
             ((TextContentBlock)result.Content[0]).Text.Should().Be("Processed 2 items: a.txt, b.txt");
+
+            // On the wire, every notification precedes the result (the C# client then dispatches notifications to
+            // handlers concurrently, so handler order and timing are its own).
+            var body = wire.Texts.Single(b => b.Contains("Processed 2 items", StringComparison.Ordinal));
+            var resultAt = body.IndexOf("Processed 2 items", StringComparison.Ordinal);
+            body.IndexOf("notifications/progress", StringComparison.Ordinal).Should().BeInRange(0, resultAt);
+            if (version != "2026-07-28")
+            {
+                body.LastIndexOf("Processing b.txt (2/2)", StringComparison.Ordinal).Should().BeInRange(0, resultAt);
+            }
+
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            var expected = version != "2026-07-28" ? 4 : 2;
+            while (events.Count < expected && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
             var order = events.ToList();
-            // The C# client dispatches notifications concurrently, so their relative order is its own; the set is ours.
             order.Where(e => e.StartsWith("progress", StringComparison.Ordinal)).Should().BeEquivalentTo("progress 1", "progress 2");
             if (version != "2026-07-28")
             {
                 order.Where(e => e.StartsWith("log", StringComparison.Ordinal)).Should().BeEquivalentTo("log Processing a.txt (1/2)", "log Processing b.txt (2/2)");
             }
-
-            order[^1].Should().Be("result", "every notification arrived before the result");
         }
         finally
         {
@@ -100,6 +116,93 @@ public sealed class CSharpSdkTests
         events.Enqueue("result");
         ((Protocol.Mcp.TextContent)result.Content[0]).Text.Should().Be("Processed 2 items: x, y");
         events.Should().Equal("progress 1", "log Processing x (1/2)", "progress 2", "log Processing y (2/2)", "result");
+    }
+
+    /// <summary>Records every response body the C# client reads (SSE included) as text.</summary>
+    private sealed class WireRecorder() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method == HttpMethod.Post && response.Content is { } content)
+            {
+                // A tee, not a buffer: the client reads the stream live, as it would without us.
+                var recorded = new MemoryStream();
+                _recordings.Add(recorded);
+                var copy = new StreamContent(new TeeStream(await content.ReadAsStreamAsync(cancellationToken), recorded));
+                foreach (var header in content.Headers)
+                {
+                    copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                response.Content = copy;
+            }
+
+            return response;
+        }
+
+        private readonly ConcurrentBag<MemoryStream> _recordings = [];
+
+        public IEnumerable<string> Texts => _recordings.Select(r =>
+        {
+            lock (r)
+            {
+                return System.Text.Encoding.UTF8.GetString(r.ToArray());
+            }
+        });
+    }
+
+    private sealed class TeeStream(Stream inner, MemoryStream copy) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Record(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            return Record(buffer.Span[..n]);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private int Record(ReadOnlySpan<byte> data)
+        {
+            lock (copy)
+            {
+                copy.Write(data);
+            }
+
+            return data.Length;
+        }
     }
 
     /// <summary>Progress that runs its callback at once (Progress&lt;T&gt; posts to the thread pool and may run late).</summary>
