@@ -231,6 +231,12 @@ public sealed class McpContext
             throw new McpException(JsonRpcErrorCode.InternalError, $"{method} needs a server-to-client request, which a stateless server cannot send (CL-14).");
         }
 
+        if (!Session.ClientReady)
+        {
+            // LC-06: no requests to a client that has not sent notifications/initialized.
+            throw new ClientNotReadyException(method);
+        }
+
         var response = await Transport.SendRequestAsync(method, @params ?? s_emptyObject, McpJsonContext.Default.JsonElement, Cancellation).ConfigureAwait(false);
         if (response.Kind == JsonRpcMessageKind.ErrorResponse)
         {
@@ -306,3 +312,7 @@ internal sealed class InputRequiredException(Dictionary<string, InputRequest> re
 {
     public Dictionary<string, InputRequest> Requests { get; } = requests;
 }
+
+/// <summary>LC-06: a server-to-client request before the client sent notifications/initialized.</summary>
+internal sealed class ClientNotReadyException(string method)
+    : McpException(JsonRpcErrorCode.InternalError, $"{method} cannot be sent before the client's notifications/initialized (LC-06).");

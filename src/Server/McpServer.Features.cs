@@ -113,9 +113,9 @@ public sealed partial class McpServer
             await RespondInputRequiredAsync(context, McpMethods.ToolsCall, name, arguments, mcp, input).ConfigureAwait(false);
             return;
         }
-        catch (McpMissingCapabilityException e) when (!context.IsModern)
+        catch (McpException e) when (!context.IsModern && e is McpMissingCapabilityException or ClientNotReadyException)
         {
-            // SV-29: fail the call instead of sending a request the client cannot take.
+            // SV-29 / LC-06: fail the call instead of sending a request the client cannot take.
             result = McpResults.Error(e.Message);
         }
         catch (McpException)

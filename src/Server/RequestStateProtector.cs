@@ -37,6 +37,11 @@ internal sealed class RequestStateProtector
         {
             json.WriteStartObject();
             json.WriteNumber("v"u8, 1);
+
+            // A nonce: every state is distinct, even for identical requests in the same millisecond (M-MR-09).
+            Span<byte> nonce = stackalloc byte[12];
+            RandomNumberGenerator.Fill(nonce);
+            json.WriteBase64String("r"u8, nonce);
             json.WriteNumber("exp"u8, _time.GetUtcNow().Add(lifetime).ToUnixTimeMilliseconds());
             json.WriteString("m"u8, method);
             json.WriteString("n"u8, name);
