@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Text.Json;
 using Mcp.Raw.Protocol.JsonRpc;
@@ -11,7 +12,7 @@ namespace Mcp.Raw.Server;
 /// What a tool, prompt or resource handler gets: its arguments, the caller, a cancellation token, and the ways to
 /// talk to the client while it works (log messages, progress, and asking for input), the same in every protocol era.
 /// </summary>
-public sealed class McpContext
+public sealed class McpContext : IDisposable
 {
     private readonly McpServer _server;
     private readonly Dictionary<string, JsonElement>? _answers;
@@ -19,12 +20,17 @@ public sealed class McpContext
     private double _lastProgress = double.NegativeInfinity;
     private int _autoKey;
 
+    private ReadOnlySequence<byte> _rawArguments;
+    private bool _hasRawArguments;
+    private JsonDocument? _argumentsDocument;
+    private JsonElement _arguments;
+
     internal McpContext(McpServer server, McpRequestContext transport, string name, JsonElement arguments, Dictionary<string, JsonElement>? answers, bool stateVerified, JsonElement? toolState)
     {
         _server = server;
         Transport = transport;
         Name = name;
-        Arguments = arguments;
+        _arguments = arguments;
         _answers = answers;
         RequestStateVerified = stateVerified;
         State = toolState;
@@ -36,8 +42,44 @@ public sealed class McpContext
     /// <summary>The tool, prompt or resource being served (for resources: the URI).</summary>
     public string Name { get; }
 
-    /// <summary>The arguments object as sent (<c>default</c> when the request had none).</summary>
-    public JsonElement Arguments { get; }
+    /// <summary>
+    /// The arguments object as sent (<c>default</c> when the request had none). Valid while the handler runs; clone it
+    /// to keep it longer.
+    /// </summary>
+    public JsonElement Arguments
+    {
+        get
+        {
+            if (_hasRawArguments && _argumentsDocument is null)
+            {
+                _argumentsDocument = JsonDocument.Parse(_rawArguments);
+                _arguments = _argumentsDocument.RootElement;
+            }
+
+            return _arguments;
+        }
+    }
+
+    /// <summary>The arguments' raw UTF-8, when the request was read without a DOM (typed binding reads it directly).</summary>
+    internal bool TryGetRawArguments(out ReadOnlySequence<byte> raw)
+    {
+        raw = _rawArguments;
+        return _hasRawArguments;
+    }
+
+    /// <summary>Gives the context the arguments' raw bytes (the fast path of tools/call).</summary>
+    internal void SetRawArguments(ReadOnlySequence<byte> raw)
+    {
+        _rawArguments = raw;
+        _hasRawArguments = true;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _argumentsDocument?.Dispose();
+        _argumentsDocument = null;
+    }
 
     /// <summary>The protocol version of this request.</summary>
     public McpProtocolVersion ProtocolVersion => Transport.ProtocolVersion;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
@@ -83,6 +84,31 @@ public sealed partial class McpServer
 
     private async Task CallToolAsync(McpRequestContext context)
     {
+        // One pass over the raw params: the name, the arguments' bytes, and whether MRTR fields came along.
+        var scan = ScanCall(context.Message);
+        if (context.IsModern && scan.HasInputFields)
+        {
+            await CallToolWithInputAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (!Tools.TryGet(scan.Name, out var tool))
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Unknown tool: '{scan.Name}' (SV-09).");
+        }
+
+        using var mcp = new McpContext(this, context, scan.Name, default, null, false, null);
+        if (scan.HasArguments)
+        {
+            mcp.SetRawArguments(scan.Arguments);
+        }
+
+        await RunToolAsync(context, tool, mcp, default).ConfigureAwait(false);
+    }
+
+    /// <summary>tools/call carrying inputResponses or requestState (2026-07-28 MRTR retries): read with a DOM.</summary>
+    private async Task CallToolWithInputAsync(McpRequestContext context)
+    {
         using var document = ParseParams(context);
         var root = document.RootElement;
         var name = RequireString(root, "name", "tools/call needs params.name (SV-04).");
@@ -102,7 +128,13 @@ public sealed partial class McpServer
             arguments = args;
         }
 
-        var mcp = CreateContext(context, McpMethods.ToolsCall, name, arguments, root);
+        using var mcp = CreateContext(context, McpMethods.ToolsCall, name, arguments, root);
+        await RunToolAsync(context, tool, mcp, arguments).ConfigureAwait(false);
+    }
+
+    private async Task RunToolAsync(McpRequestContext context, McpServerTool tool, McpContext mcp, JsonElement arguments)
+    {
+        var name = tool.Name;
         CallToolResult result;
         try
         {
@@ -110,7 +142,7 @@ public sealed partial class McpServer
         }
         catch (InputRequiredException input) when (context.IsModern)
         {
-            await RespondInputRequiredAsync(context, McpMethods.ToolsCall, name, arguments, mcp, input).ConfigureAwait(false);
+            await RespondInputRequiredAsync(context, McpMethods.ToolsCall, name, mcp.TryGetRawArguments(out _) ? mcp.Arguments : arguments, mcp, input).ConfigureAwait(false);
             return;
         }
         catch (McpException e) when (!context.IsModern && e is McpMissingCapabilityException or ClientNotReadyException)
@@ -133,13 +165,107 @@ public sealed partial class McpServer
             result = McpResults.Error($"Tool '{name}' failed: {e.Message}");
         }
 
-        if (context.IsModern)
+        var modern = context.IsModern;
+        if (result.Content is [TextContent { Annotations: null, Meta: null } text] && result.StructuredContent is null && result.Meta is null && result.ResultType is null)
+        {
+            // The common shape, written by a callback: no polymorphic serialization, no intermediate objects.
+            await context.RespondAsync(static (json, s) =>
+            {
+                json.WriteStartObject();
+                json.WritePropertyName("content"u8);
+                json.WriteStartArray();
+                json.WriteStartObject();
+                json.WriteString("type"u8, "text"u8);
+                json.WriteString("text"u8, s.Text);
+                json.WriteEndObject();
+                json.WriteEndArray();
+                if (s.IsError is { } isError)
+                {
+                    json.WriteBoolean("isError"u8, isError);
+                }
+
+                if (s.Modern)
+                {
+                    json.WriteString("resultType"u8, "complete"u8);
+                    json.WritePropertyName("_meta"u8);
+                    s.Meta.WriteTo(json);
+                }
+
+                json.WriteEndObject();
+            }, (text.Text, result.IsError, Modern: modern, Meta: _serverInfoMeta)).ConfigureAwait(false);
+            return;
+        }
+
+        if (modern)
         {
             result.ResultType ??= ResultTypes.Complete;
             result.Meta ??= _serverInfoMeta;
         }
 
         await context.RespondAsync(result, McpJsonContext.Default.CallToolResult).ConfigureAwait(false);
+    }
+
+    private readonly record struct CallScan(string Name, bool HasArguments, ReadOnlySequence<byte> Arguments, bool HasInputFields);
+
+    /// <summary>Reads name, arguments (as a slice) and the presence of MRTR fields from tools/call params, without a DOM.</summary>
+    private static CallScan ScanCall(in JsonRpcMessage message)
+    {
+        if (!message.HasParams)
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.");
+        }
+
+        var raw = message.Params;
+        var reader = new Utf8JsonReader(raw);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: params must be an object.");
+        }
+
+        string? name = null;
+        var hasArguments = false;
+        var arguments = default(ReadOnlySequence<byte>);
+        var hasInput = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (name is null)
+                {
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name as a string (SV-04).");
+                }
+            }
+            else if (reader.ValueTextEquals("arguments"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var start = reader.TokenStartIndex;
+                    reader.Skip();
+                    arguments = raw.Slice(start, reader.BytesConsumed - start);
+                    hasArguments = true;
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: arguments must be an object (SV-04).");
+                }
+            }
+            else
+            {
+                hasInput |= reader.ValueTextEquals("inputResponses"u8) || reader.ValueTextEquals("requestState"u8);
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name (SV-04).");
+        }
+
+        return new CallScan(name, hasArguments, arguments, hasInput);
     }
 
     // ---------------------------------------------------------------- resources (SV-15..SV-20, M-SV-11)
@@ -174,7 +300,7 @@ public sealed partial class McpServer
             throw new McpException(context.IsModern ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, $"Resource not found: {uri}", data);
         }
 
-        var mcp = CreateContext(context, McpMethods.ResourcesRead, uri, default, root);
+        using var mcp = CreateContext(context, McpMethods.ResourcesRead, uri, default, root);
         ReadResourceResult result;
         try
         {
@@ -263,7 +389,7 @@ public sealed partial class McpServer
             }
         }
 
-        var mcp = CreateContext(context, McpMethods.PromptsGet, name, rawArguments, root);
+        using var mcp = CreateContext(context, McpMethods.PromptsGet, name, rawArguments, root);
         GetPromptResult result;
         try
         {

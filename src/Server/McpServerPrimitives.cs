@@ -97,9 +97,18 @@ public sealed class McpServerTool
             TArgs? args;
             try
             {
-                args = context.Arguments.ValueKind == JsonValueKind.Object
-                    ? context.Arguments.Deserialize(argumentsType)
-                    : JsonSerializer.Deserialize("{}"u8, argumentsType);
+                if (context.TryGetRawArguments(out var raw))
+                {
+                    // Straight from the request's bytes: no DOM.
+                    var reader = new Utf8JsonReader(raw);
+                    args = JsonSerializer.Deserialize(ref reader, argumentsType);
+                }
+                else
+                {
+                    args = context.Arguments.ValueKind == JsonValueKind.Object
+                        ? context.Arguments.Deserialize(argumentsType)
+                        : JsonSerializer.Deserialize("{}"u8, argumentsType);
+                }
             }
             catch (JsonException e)
             {
