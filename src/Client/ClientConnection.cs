@@ -22,6 +22,21 @@ internal abstract class ClientConnection : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>For transports whose answers arrive elsewhere: register the id, send, wait for the answer.</summary>
+    protected async Task<JsonRpcMessage> SendCorrelatedAsync(PendingRequests pending, RequestId id, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var answer = pending.Add(id);
+        try
+        {
+            await SendAsync(body, cancellationToken).ConfigureAwait(false);
+            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            pending.Remove(id);
+        }
+    }
+
     /// <summary>Reads an SSE body, handing each message to <paramref name="onMessage"/>; returns true when it says stop.</summary>
     protected static async Task<bool> ReadEventsAsync(Stream body, SseParser parser, Func<JsonRpcMessage, ValueTask<bool>> onMessage, CancellationToken cancellationToken)
     {

@@ -63,19 +63,8 @@ internal sealed class LegacySseConnection : ClientConnection
         return connection;
     }
 
-    public override async Task<JsonRpcMessage> SendRequestAsync(RequestId id, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
-    {
-        var pending = _pending.Add(id);
-        try
-        {
-            await SendAsync(body, cancellationToken).ConfigureAwait(false);
-            return await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _pending.Remove(id);
-        }
-    }
+    public override Task<JsonRpcMessage> SendRequestAsync(RequestId id, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken) =>
+        SendCorrelatedAsync(_pending, id, body, cancellationToken);
 
     public override async Task SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {

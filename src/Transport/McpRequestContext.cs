@@ -36,7 +36,41 @@ public abstract class McpRequestContext : McpNotificationContext
     /// The client's capabilities: from the session (2025) or from this request's envelope (2026-07-28, never from an
     /// earlier request, M-RQ-04).
     /// </summary>
-    public abstract ClientCapabilities? ClientCapabilities { get; }
+    public ClientCapabilities? ClientCapabilities
+    {
+        get
+        {
+            if (!_capabilitiesRead)
+            {
+                _capabilities = Session?.ClientCapabilities ?? ReadEnvelopeCapabilities();
+                _capabilitiesRead = true;
+            }
+
+            return _capabilities;
+        }
+    }
+
+    private ClientCapabilities? _capabilities;
+    private bool _capabilitiesRead;
+
+    /// <summary>The 2026-07-28 <c>_meta</c> clientCapabilities of this request, or null (also when malformed).</summary>
+    private ClientCapabilities? ReadEnvelopeCapabilities()
+    {
+        if (Message.Envelope.ClientCapabilitiesKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(Message.Envelope.ClientCapabilities);
+            return JsonSerializer.Deserialize(ref reader, McpJsonContext.Default.ClientCapabilities);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Sends a notification related to this request on its stream. False when it could not be delivered.</summary>
     public ValueTask<bool> SendNotificationAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo)

@@ -15,8 +15,6 @@ internal sealed class HttpRequestContext : McpRequestContext
     private readonly StreamableHttpOptions _options;
     private readonly CancellationToken _cancellation;
     private readonly InFlightRequest? _inFlight;
-    private ClientCapabilities? _capabilities;
-    private bool _capabilitiesRead;
 
     public HttpRequestContext(
         JsonRpcMessage message, McpProtocolVersion version, McpSession? session, Microsoft.AspNetCore.Http.HttpContext http,
@@ -55,19 +53,6 @@ internal sealed class HttpRequestContext : McpRequestContext
     /// <summary>Set for <c>initialize</c>: whether the handler answered with a result.</summary>
     public bool RespondedWithError { get; private set; }
 
-    public override ClientCapabilities? ClientCapabilities
-    {
-        get
-        {
-            if (!_capabilitiesRead)
-            {
-                _capabilitiesRead = true;
-                _capabilities = Session?.ClientCapabilities ?? ReadEnvelopeCapabilities();
-            }
-
-            return _capabilities;
-        }
-    }
 
     public override ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
     {
@@ -136,24 +121,5 @@ internal sealed class HttpRequestContext : McpRequestContext
         }
 
         await _stream.RespondAsync(write, state, status).ConfigureAwait(false);
-    }
-
-    private ClientCapabilities? ReadEnvelopeCapabilities()
-    {
-        var raw = Message.Envelope.ClientCapabilities;
-        if (Message.Envelope.ClientCapabilitiesKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(raw);
-            return JsonSerializer.Deserialize(ref reader, McpJsonContext.Default.ClientCapabilities);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -362,28 +362,12 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
         : McpRequestContext(message, version, session, s_user, transport._services)
     {
         private int _responded;
-        private ClientCapabilities? _capabilities;
-        private bool _capabilitiesRead;
 
         public override CancellationToken Cancellation => cancellation;
 
         public override bool HasResponded => Volatile.Read(ref _responded) != 0;
 
         public bool RespondedWithError { get; private set; }
-
-        public override ClientCapabilities? ClientCapabilities
-        {
-            get
-            {
-                if (!_capabilitiesRead)
-                {
-                    _capabilitiesRead = true;
-                    _capabilities = Session?.ClientCapabilities ?? ReadEnvelopeCapabilities();
-                }
-
-                return _capabilities;
-            }
-        }
 
         public override ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
         {
@@ -423,24 +407,6 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
 
             RespondedWithError = isError;
             await transport.WriteAsync(write, state).ConfigureAwait(false);
-        }
-
-        private ClientCapabilities? ReadEnvelopeCapabilities()
-        {
-            if (Message.Envelope.ClientCapabilitiesKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var reader = new Utf8JsonReader(Message.Envelope.ClientCapabilities);
-            try
-            {
-                return JsonSerializer.Deserialize(ref reader, McpJsonContext.Default.ClientCapabilities);
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
         }
     }
 }
