@@ -86,6 +86,10 @@ public sealed class StdioTests
         ((string?)reply["result"]!["resultType"]).Should().Be("complete");
         await pair.SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}""");
         ((int)(await pair.ReadAsync())["error"]!["code"]!).Should().Be(-32022);
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":6,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""");
+        var missing = await pair.ReadAsync();
+        ((int)missing["error"]!["code"]!).Should().Be(-32602, "M-RQ-01: clientCapabilities is required");
+        ((int)missing["id"]!).Should().Be(6);
     }
 
     private static async Task<string?> ReadLineAsync(StreamReader reader)

@@ -189,6 +189,13 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
                 return;
             }
 
+            if (message.Envelope.ClientCapabilitiesKind != System.Text.Json.JsonValueKind.Object)
+            {
+                // M-RQ-01: every 2026-07-28 request declares its capabilities ({} for none).
+                await WriteAsync(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidParams, "Invalid params: _meta[\"io.modelcontextprotocol/clientCapabilities\"] must be an object."), message.Id).ConfigureAwait(false);
+                return;
+            }
+
             session = null;
         }
         else
