@@ -122,7 +122,21 @@ public sealed class McpContext : IDisposable
     public ProgressToken ProgressToken => Transport.Message.Envelope.ProgressToken;
 
     /// <summary>Whether a log message at <paramref name="level"/> would reach the client (UT-18, M-SV-12).</summary>
-    public bool IsLogEnabled(LoggingLevel level) => _server.MinimumLogLevel(Transport) is { } minimum && level >= minimum;
+    public bool IsLogEnabled(LoggingLevel level)
+    {
+        // Read once per request (the 2026-07-28 logLevel lives in _meta; a 2025 session's level may change with
+        // logging/setLevel, which a request in flight sees from its next message on).
+        if (!_minimumLevelRead || Session is not null)
+        {
+            _minimumLevel = _server.MinimumLogLevel(Transport);
+            _minimumLevelRead = true;
+        }
+
+        return _minimumLevel is { } minimum && level >= minimum;
+    }
+
+    private LoggingLevel? _minimumLevel;
+    private bool _minimumLevelRead;
 
     /// <summary>
     /// Sends <c>notifications/message</c> on this request's stream, when the client's log level lets it through (in
