@@ -339,11 +339,7 @@ public sealed partial class McpClient
             }
 
             var notification = new McpNotification(message.MethodName ?? string.Empty, @params);
-            if (message.Method == McpMethod.NotificationsProgress && !message.Envelope.ProgressToken.IsNone)
-            {
-                // Progress of one of our calls (UT-01): the token is the request id.
-            }
-
+            // Progress of one of our calls (UT-01): its token is the request id.
             if (notification.Method == McpMethods.NotificationsProgress && @params.ValueKind == JsonValueKind.Object && @params.TryGetProperty("progressToken", out var token))
             {
                 var key = token.ValueKind == JsonValueKind.Number && token.TryGetInt64(out var n) ? new RequestId(n) : token.ValueKind == JsonValueKind.String ? new RequestId(token.GetString()!) : RequestId.None;

@@ -119,7 +119,22 @@ public sealed class McpContext : IDisposable
     public JsonElement? State { get; set; }
 
     /// <summary>The progress token of the request, if the client asked for progress (UT-01).</summary>
-    public ProgressToken ProgressToken => Transport.Message.Envelope.ProgressToken;
+    public ProgressToken ProgressToken
+    {
+        get
+        {
+            if (!_progressTokenRead)
+            {
+                _progressToken = Transport.Message.Envelope.ProgressToken;
+                _progressTokenRead = true;
+            }
+
+            return _progressToken;
+        }
+    }
+
+    private ProgressToken _progressToken;
+    private bool _progressTokenRead;
 
     /// <summary>Whether a log message at <paramref name="level"/> would reach the client (UT-18, M-SV-12).</summary>
     public bool IsLogEnabled(LoggingLevel level)
