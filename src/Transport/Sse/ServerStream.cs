@@ -44,9 +44,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private int _isEnded;
     private Mode _mode;
     private TimeSpan _keepAliveInterval;
-    private Task? _keepAlive;
-    private PeriodicTimer? _keepAliveTimer;
-    private CancellationTokenRegistration _keepAliveAbort;
+    private bool _keepAliveRegistered;
     private long _lastWrite;
     private int _unflushed;
     private bool _flushScheduled;
@@ -368,11 +366,10 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             _gate.Exit();
         }
 
-        if (_keepAlive is not null)
+        if (_keepAliveRegistered)
         {
-            await _keepAliveAbort.DisposeAsync().ConfigureAwait(false);
-            _keepAliveTimer!.Dispose();
-            await _keepAlive.ConfigureAwait(false);
+            // After _mode = Completed (under the gate): a tick that still sees this stream does nothing.
+            KeepAliveScheduler.Unregister(this);
         }
 
         if (_buffers is not null)
@@ -397,13 +394,11 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
         _http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         _mode = Mode.Sse;
-        if (_keepAliveInterval > TimeSpan.Zero && _keepAlive is null)
+        if (_keepAliveInterval > TimeSpan.Zero && !_keepAliveRegistered)
         {
-            // The loop ends when the timer is disposed (its pending wait then returns false): no exception per
-            // response. Registered now, while the request is live, so nothing touches HttpContext afterwards.
-            _keepAliveTimer = new PeriodicTimer(_keepAliveInterval);
-            _keepAliveAbort = _http.RequestAborted.UnsafeRegister(static t => ((PeriodicTimer)t!).Dispose(), _keepAliveTimer);
-            _keepAlive = KeepAliveLoopAsync(_keepAliveTimer);
+            // One shared timer for every open SSE response; nothing per response but a registration.
+            _keepAliveRegistered = true;
+            KeepAliveScheduler.Register(this, _keepAliveInterval);
         }
 
         if (_priming)
@@ -526,28 +521,34 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
     }
 
-    private async Task KeepAliveLoopAsync(PeriodicTimer timer)
+    /// <summary>Called by <see cref="KeepAliveScheduler"/>: a comment when idle for the interval; never waits for the gate.</summary>
+    internal void KeepAliveTick(long now)
     {
-        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
+        if (_mode != Mode.Sse || now - Volatile.Read(ref _lastWrite) < (long)_keepAliveInterval.TotalMilliseconds || !_gate.TryEnter())
         {
-            await _gate.EnterAsync().ConfigureAwait(false);
-            try
-            {
-                if (_mode != Mode.Sse)
-                {
-                    return;
-                }
+            return;
+        }
 
-                if (Environment.TickCount64 - Volatile.Read(ref _lastWrite) >= (long)_keepAliveInterval.TotalMilliseconds)
-                {
-                    SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
-                    await FlushAsync().ConfigureAwait(false);
-                }
-            }
-            finally
+        _ = KeepAliveUnderGateAsync();
+    }
+
+    private async Task KeepAliveUnderGateAsync()
+    {
+        try
+        {
+            if (_mode == Mode.Sse)
             {
-                _gate.Exit();
+                SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
+                await FlushAsync().ConfigureAwait(false);
             }
+        }
+        catch (Exception)
+        {
+            // A failed write means the client is gone; FlushAsync recorded that where it could.
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
