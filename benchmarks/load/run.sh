@@ -90,10 +90,12 @@ wrk.headers["Mcp-Method"] = "tools/call"
 wrk.headers["Mcp-Name"] = "progress"')
 BIG=$(head -c 786432 /dev/urandom | base64 -w0)
 W5=$(lua W5 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"$BIG\"}}}" '"type":"text"')
-# The raw baseline answers the fixed bytes of each workload.
+# The raw baseline answers the fixed bytes of each workload, and is sent the very same requests (the same script:
+# body, headers, per-request Lua work), so that both sides cost wrk the same.
 RAWSSE=$(lua RAWSSE '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"progress","arguments":{"steps":10},"_meta":{"progressToken":1}}}' '"text":"done"')
 
-# 64 initialized sessions for W3.
+# 64 initialized sessions for W3. The raw baseline runs the same script (it ignores the session header), so both
+# sides pay wrk's per-request Lua formatting alike.
 : > "$WORK/sessions.txt"
 for i in $(seq 1 64); do
   curl -s -D - -o /dev/null "http://127.0.0.1:$MCP/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
@@ -128,10 +130,10 @@ for w in "${WORKLOADS[@]}"; do
   case "$w" in
     W1) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W1"; rs="$W1"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
     W2) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W2"; rs="$RAWSSE"; rurl="http://127.0.0.1:$RAW/mcp?sse"; c="$CONNECTIONS" ;;
-    W3) mpid=$(cat "$WORK/mcpstate.pid"); murl="http://127.0.0.1:$MCP/mcp"; ms="$W3"; rs="$W1"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
+    W3) mpid=$(cat "$WORK/mcpstate.pid"); murl="http://127.0.0.1:$MCP/mcp"; ms="$W3"; rs="$W3"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
     W5) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W5"; rs="$W5"; rurl="http://127.0.0.1:$RAW/mcp"; c=8 ;;
-    W6) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6"; rs="$W1"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
-    W6b) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6b"; rs="$RAWSSE"; rurl="http://127.0.0.1:$RAW/mcp?sse"; c="$CONNECTIONS" ;;
+    W6) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6"; rs="$W6"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
+    W6b) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6b"; rs="$W6b"; rurl="http://127.0.0.1:$RAW/mcp?sse"; c="$CONNECTIONS" ;;
     W4) node benchmarks/load/w4.mjs "http://127.0.0.1:$MCP/mcp" "$(cat "$WORK/mcpstate.pid")"
         node benchmarks/load/w4-floor.mjs "http://127.0.0.1:$RAW" "$(cat "$WORK/raw.pid")"; continue ;;
     *) echo "unknown workload $w" >&2; exit 2 ;;
