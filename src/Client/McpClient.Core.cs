@@ -382,15 +382,15 @@ public sealed partial class McpClient
             }
 
             var result = await AnswerAsync(request.MethodName ?? string.Empty, @params, CancellationToken.None).ConfigureAwait(false);
-            body = Build(w => w.WriteResponse(_bufferFor, request.Id, result, McpJsonContext.Default.JsonElement));
+            body = Build((w, o) => w.WriteResponse(o, request.Id, result, McpJsonContext.Default.JsonElement));
         }
         catch (McpClientException e)
         {
-            body = Build(w => w.WriteError(_bufferFor, request.Id, e.Code == 0 ? JsonRpcErrorCode.InternalError : e.Code, e.Message));
+            body = Build((w, o) => w.WriteError(o, request.Id, e.Code == 0 ? JsonRpcErrorCode.InternalError : e.Code, e.Message));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            body = Build(w => w.WriteError(_bufferFor, request.Id, JsonRpcErrorCode.InternalError, e.Message));
+            body = Build((w, o) => w.WriteError(o, request.Id, JsonRpcErrorCode.InternalError, e.Message));
         }
 
         try
@@ -438,22 +438,22 @@ public sealed partial class McpClient
 
     // ------------------------------------------------------------------ writing messages
 
-    private ArrayBufferWriter<byte> _bufferFor = new(512);
-
-    private byte[] Build(Action<JsonRpcWriter> write)
+    /// <summary>One message as bytes; the shared writer is used under a lock, the buffer is the caller's own.</summary>
+    private byte[] Build(Action<JsonRpcWriter, IBufferWriter<byte>> write)
     {
+        var buffer = new ArrayBufferWriter<byte>(512);
         lock (_writerLock)
         {
-            _bufferFor = new ArrayBufferWriter<byte>(512);
-            write(_writer);
-            return _bufferFor.WrittenSpan.ToArray();
+            write(_writer, buffer);
         }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private byte[] BuildNotification(string method, Dictionary<string, JsonElement>? @params) =>
-        Build(w => w.WriteNotification(_bufferFor, method, (IDictionary<string, JsonElement>)(@params ?? new Dictionary<string, JsonElement>()), McpJsonContext.Default.IDictionaryStringJsonElement));
+        Build((w, o) => w.WriteNotification(o, method, (IDictionary<string, JsonElement>)(@params ?? new Dictionary<string, JsonElement>()), McpJsonContext.Default.IDictionaryStringJsonElement));
 
-    private byte[] BuildCancelled(RequestId id, string reason) => Build(w => w.WriteCancelledNotification(_bufferFor, id, reason));
+    private byte[] BuildCancelled(RequestId id, string reason) => Build((w, o) => w.WriteCancelledNotification(o, id, reason));
 
     /// <summary>The request body: params plus <c>_meta</c> (progress token; the 2026-07-28 envelope, M-RQ-01/02).</summary>
     private byte[] BuildRequest(RequestId id, string method, Dictionary<string, JsonElement>? @params, ProgressToken progressToken)
@@ -461,7 +461,7 @@ public sealed partial class McpClient
         var modern = IsModern;
         if (@params is null && !modern && progressToken.IsNone)
         {
-            return Build(w => w.WriteRequest(_bufferFor, id, method, ReadOnlySpan<byte>.Empty));
+            return Build((w, o) => w.WriteRequest(o, id, method, ReadOnlySpan<byte>.Empty));
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -515,6 +515,6 @@ public sealed partial class McpClient
         }
 
         var paramsBytes = buffer.WrittenMemory;
-        return Build(w => w.WriteRequest(_bufferFor, id, method, paramsBytes.Span));
+        return Build((w, o) => w.WriteRequest(o, id, method, paramsBytes.Span));
     }
 }

@@ -61,15 +61,9 @@ public sealed partial class McpServer
         }
 
         // 2025 sessions: an unrelated notification, on the session's GET stream (SV-11, SV-19, SV-27).
-        var method = kind switch
-        {
-            ChangeKind.Tools => McpMethods.NotificationsToolsListChanged,
-            ChangeKind.Prompts => McpMethods.NotificationsPromptsListChanged,
-            _ => McpMethods.NotificationsResourcesListChanged,
-        };
         foreach (var session in _sessions.Values)
         {
-            _ = session.SendUnsolicitedAsync(static (w, o, m) => w.WriteNotification(o, System.Text.Encoding.UTF8.GetBytes(m), "{}"u8), method).AsTask();
+            _ = session.SendUnsolicitedAsync(static (w, o, k) => w.WriteNotification(o, ListChangedMethod(k), "{}"u8), kind).AsTask();
         }
 
         // 2026-07-28: every listen stream that asked for it (M-SB-02, M-SB-07).
