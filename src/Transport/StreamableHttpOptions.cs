@@ -47,6 +47,24 @@ public sealed class StreamableHttpOptions
     /// <summary>The most sessions kept; when full, the least recently active idle session is evicted. Default 10,000.</summary>
     public int MaxSessions { get; set; } = 10_000;
 
+    /// <summary>
+    /// The most sessions one authenticated principal (issuer and subject) holds; at the cap its own least recently
+    /// active idle session is evicted, and with none idle a new one gets 429. Default 1,000.
+    /// </summary>
+    public int MaxSessionsPerPrincipal { get; set; } = 1_000;
+
+    /// <summary>The most anonymous sessions one remote address holds (evicted and refused like <see cref="MaxSessionsPerPrincipal"/>). Default 1,000.</summary>
+    public int MaxAnonymousSessionsPerAddress { get; set; } = 1_000;
+
+    /// <summary>
+    /// The most open 2024-11-05 HTTP+SSE connections (each is a session that cannot be evicted while open); beyond it a
+    /// new <c>GET /sse</c> gets 503, and the 2025 session eras keep the rest of the table. Default 1,000.
+    /// </summary>
+    public int MaxHttpSse2024Sessions { get; set; } = 1_000;
+
+    /// <summary>The most requests of one session being served at once; one more gets 429 with <c>Retry-After</c>. Default 100.</summary>
+    public int MaxRequestsInFlightPerSession { get; set; } = 100;
+
     /// <summary>The <c>retry</c> value sent with priming events on 2025-11-25 streams (TR-22). Default 1 s.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -59,8 +77,20 @@ public sealed class StreamableHttpOptions
     /// <summary>Bytes retained per stream for replay. Default 4 MiB.</summary>
     public long MaxEventBytesPerStream { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>How long events of a finished or abandoned stream stay available for replay. Default 5 minutes.</summary>
+    /// <summary>How long events of an abandoned stream (its request still running, or the GET stream) stay available for replay. Default 5 minutes.</summary>
     public TimeSpan EventRetention { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long events of a finished POST stream (its response stored) stay available for replay. Default 30 s.</summary>
+    public TimeSpan CompletedStreamRetention { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bytes of events retained for one session, over all its streams; beyond it the oldest events of the session's
+    /// finished streams go first, then its oldest events. Default 16 MiB.
+    /// </summary>
+    public long MaxEventBytesPerSession { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Bytes of events retained in total; beyond it the oldest finished streams of any session go first. Default 256 MiB.</summary>
+    public long MaxEventStoreBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>How long a server-to-client request waits for the client's answer (LC-18, CL-14). Default 60 s.</summary>
     public TimeSpan ServerRequestTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -1,3 +1,4 @@
+using Mcp.Raw.Transport.Security;
 using System.Net;
 using System.Text;
 using Mcp.Raw.Transport.Events;
@@ -86,8 +87,8 @@ public sealed class StoreTests
         var time = new ManualTime();
         var options = Options(o => o.SessionIdleTimeout = TimeSpan.FromMinutes(1));
         var events = new InMemoryEventStore(options, time);
-        await using var store = new InMemorySessionStore(options, events, time);
-        var s = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false))!;
+        await using var store = new InMemorySessionStore(options, events, time: time);
+        var s = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false, SessionOwner.Local)).Session!;
         time.Advance(TimeSpan.FromSeconds(30));
         (await store.EvictIdleAsync()).Should().Be(0);
         time.Advance(TimeSpan.FromSeconds(61));
@@ -101,13 +102,13 @@ public sealed class StoreTests
     {
         var time = new ManualTime();
         var options = Options(o => o.MaxSessions = 2);
-        await using var store = new InMemorySessionStore(options, new InMemoryEventStore(options, time), time);
-        var a = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false))!;
+        await using var store = new InMemorySessionStore(options, new InMemoryEventStore(options, time), time: time);
+        var a = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false, SessionOwner.Local)).Session!;
         time.Advance(TimeSpan.FromSeconds(1));
-        var b = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false))!;
+        var b = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false, SessionOwner.Local)).Session!;
         time.Advance(TimeSpan.FromSeconds(1));
         await store.GetAsync(a.Id);
-        var c = await store.CreateAsync(McpProtocolVersion.V2025_11_25, false);
+        var c = (await store.CreateAsync(McpProtocolVersion.V2025_11_25, false, SessionOwner.Local)).Session;
         c.Should().NotBeNull();
         store.Count.Should().Be(2);
         (await store.GetAsync(b.Id)).Should().BeNull("b was the least recently active");

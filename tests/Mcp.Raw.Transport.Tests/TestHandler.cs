@@ -91,6 +91,10 @@ internal sealed class TestHandler : IMcpMessageHandler
         var args = p.Arguments;
         switch (p.Name)
         {
+            case "whoami":
+                // Who the handler sees: the principal's claims (the raw token must never be among them, A-09).
+                await Text(context, string.Join("|", context.User.Claims.Select(c => c.Type + "=" + c.Value)));
+                return;
             case "echo" or "regional":
                 await Text(context, args?.TryGetProperty("text", out var t) == true ? t.GetString()! : "");
                 return;

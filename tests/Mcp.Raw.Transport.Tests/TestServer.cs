@@ -33,11 +33,22 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(Action<StreamableHttpOptions>? configure = null)
+    public static Task<TestServer> StartAsync(Action<StreamableHttpOptions>? configure = null) => StartAsync(configure, null, null);
+
+    /// <summary>
+    /// Starts the server with more services (authentication, CORS), middleware before the endpoints, and conventions
+    /// on the mapping (or mappings of its own).
+    /// </summary>
+    public static async Task<TestServer> StartAsync(
+        Action<StreamableHttpOptions>? configure,
+        Action<IServiceCollection>? services,
+        Action<WebApplication>? map,
+        Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
         var handler = new TestHandler();
         builder.Services.AddMcpRawTransport(o =>
         {
@@ -45,8 +56,17 @@ internal sealed class TestServer : IAsyncDisposable
             configure?.Invoke(o);
         });
         builder.Services.AddSingleton<IMcpMessageHandler>(handler);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapMcpRaw("/mcp");
+        if (map is null)
+        {
+            app.MapMcpRaw("/mcp");
+        }
+        else
+        {
+            map(app);
+        }
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestServer(app, new Uri(address), handler);

@@ -27,12 +27,19 @@ public static class McpRawTransportServiceCollectionExtensions
         services.TryAddSingleton<IEventStore, InMemoryEventStore>();
         services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
         services.TryAddSingleton<RequestGuard>();
+        services.TryAddSingleton<RejectionLog>();
         services.TryAddSingleton<MessageDispatcher>();
         services.TryAddSingleton<PostRequestHandler>();
         services.TryAddSingleton<GetRequestHandler>();
         services.TryAddSingleton<DeleteRequestHandler>();
         services.TryAddSingleton<LegacySseHandler>();
         services.TryAddSingleton<McpRawTransportMarker>();
+        services.AddOptions<Mcp.Raw.Transport.Authentication.McpResourceMetadataOptions>();
+        services.AddOptions<Mcp.Raw.Transport.Authentication.McpApiKeyAuthenticationOptions>();
+
+        // Refusals of the MCP routes: Origin before authentication, Bearer challenges with the resource metadata (A-04,
+        // Other endpoints get the default behaviour through it.
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, Mcp.Raw.Transport.Authentication.McpRawAuthorizationResultHandler>();
         services.AddHostedService<SessionReaper>();
         return services;
     }

@@ -8,6 +8,7 @@ namespace Mcp.Raw.Transport.Http;
 /// <summary>Writes refusals: an HTTP status and a JSON-RPC error body (with the id when it could be read).</summary>
 internal static class ErrorResponses
 {
+    /// <summary>Writes a transport refusal: its status, <c>Retry-After</c> where a retry can succeed, the JSON-RPC error, one log line.</summary>
     public static Task WriteAsync(HttpContext http, RejectionReason reason, string? allow = null)
     {
         if (allow is not null)
@@ -15,7 +16,18 @@ internal static class ErrorResponses
             http.Response.Headers.Allow = allow;
         }
 
-        return WriteAsync(http, Rejections.GetStatusCode(reason), RequestId.None, Rejections.GetErrorCode(reason), Rejections.GetMessage(reason));
+        var status = Rejections.GetStatusCode(reason);
+        if (Rejections.GetRetryAfterSeconds(reason) is > 0 and var seconds && !http.Response.HasStarted)
+        {
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (http.RequestServices?.GetService(typeof(Security.RejectionLog)) is Security.RejectionLog log)
+        {
+            log.Log(http, reason, status);
+        }
+
+        return WriteAsync(http, status, RequestId.None, Rejections.GetErrorCode(reason), Rejections.GetMessage(reason));
     }
 
     public static Task WriteAsync(HttpContext http, int status, RequestId id, int code, string message)

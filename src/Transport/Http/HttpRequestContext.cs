@@ -107,6 +107,13 @@ internal sealed class HttpRequestContext : McpRequestContext
         ArgumentNullException.ThrowIfNull(write);
         RespondedWithError = isError;
 
+        // Session state is committed before the answer leaves: the client may send its next request the moment it
+        // reads the initialize result (issue: 1 call in 800 after initialize got 404).
+        if (!isError && Session is { IsInitialized: false } session && Message.Method == McpMethod.Initialize && session.ProtocolVersion != McpProtocolVersion.Unknown)
+        {
+            session.IsInitialized = true;
+        }
+
         // The status is decided before the first byte (edge case 6): only a modern answer that opens with one of these
         // errors changes it; an SSE stream already open keeps its 200.
         var status = 200;

@@ -22,7 +22,12 @@ internal sealed partial class LegacySseHandler(
 {
     private readonly StreamableHttpOptions _options = options.Value;
 
-    public async Task HandleGetAsync(HttpContext http)
+    /// <summary>
+    /// Opens an HTTP+SSE connection. The <c>endpoint</c> event names the request's own path with
+    /// <paramref name="sseSuffix"/> replaced by <paramref name="messagesSuffix"/>, so every mapping announces its own
+    /// message path (and route parameters stay as the client sent them).
+    /// </summary>
+    public async Task HandleGetAsync(HttpContext http, string sseSuffix, string messagesSuffix)
     {
         if (guard.Check(http) is { } refused)
         {
@@ -36,10 +41,10 @@ internal sealed partial class LegacySseHandler(
             return;
         }
 
-        var session = await sessions.CreateAsync(McpProtocolVersion.V2024_11_05, legacySse: true, http.RequestAborted).ConfigureAwait(false);
-        if (session is null)
+        var created = await sessions.CreateAsync(McpProtocolVersion.V2024_11_05, legacySse: true, SessionOwner.From(http), http.RequestAborted).ConfigureAwait(false);
+        if (created.Session is not { } session)
         {
-            await ErrorResponses.WriteAsync(http, RejectionReason.TooManySessions).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(http, created.Refusal).ConfigureAwait(false);
             return;
         }
 
@@ -53,7 +58,9 @@ internal sealed partial class LegacySseHandler(
         {
             await using (stream.ConfigureAwait(false))
             {
-                var endpoint = http.Request.PathBase + _options.LegacyMessagesPath + "?sessionId=" + Uri.EscapeDataString(session.Id);
+                var path = http.Request.Path.Value ?? string.Empty;
+                var parent = path.EndsWith(sseSuffix, StringComparison.OrdinalIgnoreCase) ? path[..^sseSuffix.Length] : string.Empty;
+                var endpoint = http.Request.PathBase + parent + messagesSuffix + "?sessionId=" + Uri.EscapeDataString(session.Id);
                 await stream.WriteRawEventAsync(Encoding.UTF8.GetBytes(endpoint), SseEventType.Endpoint).ConfigureAwait(false);
                 LogOpened(logger);
 
@@ -89,7 +96,7 @@ internal sealed partial class LegacySseHandler(
 
         var sessionId = http.Request.Query["sessionId"].ToString();
         var session = sessionId.Length == 0 ? null : await sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-        if (session is null || !session.IsLegacySse)
+        if (session is null || !session.IsLegacySse || !session.Owner.Admits(http))
         {
             await ErrorResponses.WriteAsync(http, RejectionReason.LegacySessionNotFound).ConfigureAwait(false);
             return;
@@ -116,13 +123,36 @@ internal sealed partial class LegacySseHandler(
             return;
         }
 
+        var message = payload.Single.Message;
+
+        // Back-pressure: a request runs in the background only while the session has a free request slot; a client
+        // that floods gets 429 with Retry-After instead of one background task per message.
+        var isRequest = message.Kind == JsonRpcMessageKind.Request;
+        if (isRequest && !session.TryTakeRequestSlot(_options.MaxRequestsInFlightPerSession))
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.TooManyRequestsInFlight).ConfigureAwait(false);
+            return;
+        }
+
         // Accepted now; the answer goes to the SSE stream (TR-70). The body array is owned by the message from here on.
         http.Response.StatusCode = StatusCodes.Status202Accepted;
-        var message = payload.Single.Message;
         // The request's scope ends with this 202; the background work uses the application's services.
         var services = rootServices;
         var user = http.User;
-        _ = Task.Run(() => ProcessAsync(session, message, user, services));
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ProcessAsync(session, message, user, services).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (isRequest)
+                {
+                    session.ReleaseRequestSlot();
+                }
+            }
+        });
     }
 
     /// <summary>Runs one message in the background; catches and logs everything (it is not awaited).</summary>
@@ -163,10 +193,6 @@ internal sealed partial class LegacySseHandler(
                 var version = message.Method == McpMethod.Initialize ? McpProtocolVersion.Unknown : session.ProtocolVersion;
                 var context = new HttpRequestContext(message, version, session, user, services, sink, _options, default) { InFlight = inFlight };
                 await dispatcher.RunRequestAsync(context, sink).ConfigureAwait(false);
-                if (message.Method == McpMethod.Initialize && context.HasResponded && !context.RespondedWithError)
-                {
-                    session.IsInitialized = true;
-                }
             }
             finally
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Security;
 using Mcp.Raw.Transport.Sessions;
 using Mcp.Raw.Transport.Sse;
 using Microsoft.AspNetCore.Http;
@@ -34,7 +35,7 @@ internal sealed partial class PostRequestHandler
         }
 
         var session = await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-        if (session is null || session.IsLegacySse || !session.IsInitialized)
+        if (session is null || session.IsLegacySse || !session.IsInitialized || !session.Owner.Admits(http))
         {
             // A real 404 before any stream opens, so the client re-initializes (TR-54, edge case 8).
             await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
@@ -64,9 +65,16 @@ internal sealed partial class PostRequestHandler
                 return;
         }
 
+        if (!session.TryTakeRequestSlot(_options.MaxRequestsInFlightPerSession))
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.TooManyRequestsInFlight).ConfigureAwait(false);
+            return;
+        }
+
         using var inFlight = new InFlightRequest(session.Ended);
         if (!session.InFlight.TryAdd(message.Id, inFlight))
         {
+            session.ReleaseRequestSlot();
             await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session.").ConfigureAwait(false);
             return;
         }
@@ -89,38 +97,49 @@ internal sealed partial class PostRequestHandler
         finally
         {
             session.InFlight.TryRemove(message.Id, out _);
+            session.ReleaseRequestSlot();
         }
     }
 
     private async Task HandleInitializeAsync(HttpContext http, JsonRpcMessage message, string? sessionId, ContentNegotiation.Accepts accepts)
     {
-        if (sessionId is not null && await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false) is { IsInitialized: true })
+        if (sessionId is not null && await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false) is { IsInitialized: true } existing && existing.Owner.Admits(http))
         {
             await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, Rejections.GetMessage(RejectionReason.AlreadyInitialized)).ConfigureAwait(false);
             return;
         }
 
-        var session = await _sessions.CreateAsync(McpProtocolVersion.Unknown, legacySse: false, http.RequestAborted).ConfigureAwait(false);
-        if (session is null)
+        var created = await _sessions.CreateAsync(McpProtocolVersion.Unknown, legacySse: false, SessionOwner.From(http), http.RequestAborted).ConfigureAwait(false);
+        if (created.Session is not { } session)
         {
-            await ErrorResponses.WriteAsync(http, RejectionReason.TooManySessions).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(http, created.Refusal).ConfigureAwait(false);
             return;
         }
+
+        // The handshake counts as a request in flight: the session cannot be evicted before it is answered.
+        session.TryTakeRequestSlot(int.MaxValue);
 
         var stream = new ServerStream(http, accepts, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
             SessionIdHeader = session.Id,
         };
-        HttpRequestContext context;
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http, stream, _options, session.Ended);
-            await _dispatcher.RunRequestAsync(context, stream).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                // The context marks the session initialized before the answer's first byte leaves, so a fast client's
+                // next request can never arrive first and find it uninitialized (404).
+                var context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http, stream, _options, session.Ended);
+                await _dispatcher.RunRequestAsync(context, stream).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            session.ReleaseRequestSlot();
         }
 
-        if (context.HasResponded && !context.RespondedWithError && session.ProtocolVersion != McpProtocolVersion.Unknown)
+        if (session.IsInitialized)
         {
-            session.IsInitialized = true;
             LogSessionCreated(_logger, session.ProtocolVersion);
         }
         else

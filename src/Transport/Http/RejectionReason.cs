@@ -59,4 +59,16 @@ public enum RejectionReason
 
     /// <summary>The session cap is reached and no idle session can be evicted: 503.</summary>
     TooManySessions,
+
+    /// <summary>The client (principal or anonymous address) holds its most sessions and none is idle: 429.</summary>
+    SessionQuotaExceeded,
+
+    /// <summary>The 2024-11-05 HTTP+SSE connections are at their cap: 503.</summary>
+    TooManyHttpSse2024Connections,
+
+    /// <summary>The session has its most requests in flight: 429.</summary>
+    TooManyRequestsInFlight,
+
+    /// <summary>The server holds its most subscription or listen streams: 503.</summary>
+    TooManyStreams,
 }

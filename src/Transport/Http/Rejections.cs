@@ -15,7 +15,8 @@ public static class Rejections
         RejectionReason.SessionNotFound or RejectionReason.LegacySessionNotFound => StatusCodes.NotFound,
         RejectionReason.MethodNotAllowed => StatusCodes.MethodNotAllowed,
         RejectionReason.StreamConflict => StatusCodes.Conflict,
-        RejectionReason.ShuttingDown or RejectionReason.TooManySessions => StatusCodes.ServiceUnavailable,
+        RejectionReason.ShuttingDown or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams => StatusCodes.ServiceUnavailable,
+        RejectionReason.SessionQuotaExceeded or RejectionReason.TooManyRequestsInFlight => StatusCodes.TooManyRequests,
         _ => StatusCodes.BadRequest,
     };
 
@@ -24,7 +25,8 @@ public static class Rejections
     {
         // CONV: the TypeScript transport's "Session not found" (JR-11); a 2025-era error, never sent on modern requests.
         RejectionReason.SessionNotFound => JsonRpcErrorCode.SessionNotFound,
-        RejectionReason.ShuttingDown or RejectionReason.TooManySessions => JsonRpcErrorCode.InternalError,
+        RejectionReason.ShuttingDown or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams
+            or RejectionReason.SessionQuotaExceeded or RejectionReason.TooManyRequestsInFlight => JsonRpcErrorCode.InternalError,
         _ => JsonRpcErrorCode.InvalidRequest,
     };
 
@@ -49,7 +51,20 @@ public static class Rejections
         RejectionReason.LegacySessionNotFound => "Not Found: no open SSE connection has this session id.",
         RejectionReason.ShuttingDown => "Service Unavailable: the server is shutting down.",
         RejectionReason.TooManySessions => "Service Unavailable: the server has too many sessions.",
+        RejectionReason.SessionQuotaExceeded => "Too Many Requests: this client holds its most sessions and none is idle; end one (DELETE) or retry later.",
+        RejectionReason.TooManyHttpSse2024Connections => "Service Unavailable: the server has its most 2024-11-05 HTTP+SSE connections open.",
+        RejectionReason.TooManyRequestsInFlight => "Too Many Requests: this session has its most requests in progress; retry after one completes.",
+        RejectionReason.TooManyStreams => "Service Unavailable: the server has its most subscription streams open.",
         _ => "Bad Request.",
+    };
+
+    /// <summary>The <c>Retry-After</c> seconds of a refusal that a retry can overcome, or 0 for none.</summary>
+    public static int GetRetryAfterSeconds(RejectionReason reason) => reason switch
+    {
+        RejectionReason.TooManyRequestsInFlight => 1,
+        RejectionReason.SessionQuotaExceeded or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams => 5,
+        RejectionReason.ShuttingDown => 30,
+        _ => 0,
     };
 
     private static class StatusCodes
@@ -62,6 +77,7 @@ public static class Rejections
         public const int Conflict = 409;
         public const int PayloadTooLarge = 413;
         public const int UnsupportedMediaType = 415;
+        public const int TooManyRequests = 429;
         public const int ServiceUnavailable = 503;
     }
 }

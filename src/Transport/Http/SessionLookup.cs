@@ -17,7 +17,8 @@ internal static class SessionLookup
         }
 
         var session = await sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-        if (session is null || !session.IsInitialized || session.IsLegacySse)
+        // Another principal's session, or one of another mapping, is not found: a session id never authenticates (SEC-07, A-11).
+        if (session is null || !session.IsInitialized || session.IsLegacySse || !session.Owner.Admits(http))
         {
             await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
             return null;

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Mcp.Raw.Transport.Security;
@@ -11,33 +10,32 @@ namespace Mcp.Raw.Transport.Security;
 /// Behind a reverse proxy, run ASP.NET Core's forwarded-headers middleware with the proxy as a known proxy, so that
 /// <c>Host</c> is the forwarded one, and list the public names in <see cref="StreamableHttpOptions.AllowedHosts"/>.
 /// </summary>
-internal sealed partial class RequestGuard(IOptions<StreamableHttpOptions> options, ILogger<RequestGuard> logger)
+internal sealed class RequestGuard(IOptions<StreamableHttpOptions> options)
 {
     private readonly StreamableHttpOptions _options = options.Value;
 
     // Host header values already judged allowed: the check is a dictionary hit, not a parse, per request.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _allowedHostValues = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Returns the rejection, or null when the request may proceed.</summary>
+    /// <summary>Returns the rejection, or null when the request may proceed. The caller writes and logs the refusal.</summary>
     public Http.RejectionReason? Check(HttpContext http)
     {
         var origin = http.Request.Headers.Origin.ToString();
         if (origin.Length > 0 && !IsAllowedOrigin(origin))
         {
-            LogOriginRefused(logger, Http.Rejections.GetStatusCode(Http.RejectionReason.OriginNotAllowed), Transport.Http.ProtocolVersionPolicy.Shorten(origin), http.Request.Method, http.Request.Path);
             return Http.RejectionReason.OriginNotAllowed;
         }
 
         if (_options.EnforceLoopbackHost && !IsAllowedHostValue(http.Request.Headers.Host.ToString(), http) && IsLoopback(http.Connection.LocalIpAddress))
         {
-            LogHostRefused(logger, Transport.Http.ProtocolVersionPolicy.Shorten(http.Request.Host.Value ?? string.Empty), http.Request.Method, http.Request.Path);
             return Http.RejectionReason.HostNotAllowed;
         }
 
         return null;
     }
 
-    private bool IsAllowedOrigin(string origin)
+    /// <summary>The one origin allow-list, shared by this check and the CORS policy (<c>AddMcpRawCors</c>).</summary>
+    public bool IsAllowedOrigin(string origin)
     {
         foreach (var allowed in _options.AllowedOrigins)
         {
@@ -101,10 +99,4 @@ internal sealed partial class RequestGuard(IOptions<StreamableHttpOptions> optio
             || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
             || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
     }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused {Method} {Path} with {Status}: Origin '{Origin}' is not allowed.")]
-    private static partial void LogOriginRefused(ILogger logger, int status, string origin, string method, PathString path);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Refused {Method} {Path} with 403: Host '{Host}' is not allowed on a loopback listener (DNS rebinding protection).")]
-    private static partial void LogHostRefused(ILogger logger, string host, string method, PathString path);
 }

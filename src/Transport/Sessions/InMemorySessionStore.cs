@@ -1,49 +1,107 @@
 using System.Collections.Concurrent;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Http;
+using Mcp.Raw.Transport.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Mcp.Raw.Transport.Sessions;
 
 /// <summary>
 /// Sessions in a <see cref="ConcurrentDictionary{TKey, TValue}"/> (ordinal keys), evicted when idle longer than
-/// <see cref="StreamableHttpOptions.SessionIdleTimeout"/> and capped at <see cref="StreamableHttpOptions.MaxSessions"/>
-/// (TR-60). A session is removed after it is disposed, so a concurrent lookup never sees a half-ended session as live.
+/// <see cref="StreamableHttpOptions.SessionIdleTimeout"/> and bounded three ways: in total
+/// (<see cref="StreamableHttpOptions.MaxSessions"/>), per owner (<see cref="StreamableHttpOptions.MaxSessionsPerPrincipal"/>,
+/// <see cref="StreamableHttpOptions.MaxAnonymousSessionsPerAddress"/>) and for 2024-11-05 connections
+/// (<see cref="StreamableHttpOptions.MaxHttpSse2024Sessions"/>), so that no one client can pin the table (TR-60).
+/// A session is removed after it is disposed, so a concurrent lookup never sees a half-ended session as live.
 /// </summary>
-public sealed class InMemorySessionStore : ISessionStore, IAsyncDisposable
+public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, McpSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _tags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
+    private readonly Lock _createLock = new();
     private readonly StreamableHttpOptions _options;
     private readonly IEventStore _events;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private int _httpSse2024;
 
     /// <summary>Creates the store.</summary>
-    public InMemorySessionStore(IOptions<StreamableHttpOptions> options, IEventStore events, TimeProvider? time = null)
+    public InMemorySessionStore(IOptions<StreamableHttpOptions> options, IEventStore events, ILogger<InMemorySessionStore>? logger = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _events = events;
         _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
     public int Count => _sessions.Count;
 
     /// <inheritdoc />
-    public async ValueTask<McpSession?> CreateAsync(McpProtocolVersion transportVersion, bool legacySse, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionCreateResult> CreateAsync(McpProtocolVersion transportVersion, bool legacySse, SessionOwner owner, CancellationToken cancellationToken = default)
     {
-        if (_sessions.Count >= _options.MaxSessions && !await EvictOneAsync().ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(owner);
+        var quota = owner.Principal is null ? _options.MaxAnonymousSessionsPerAddress : _options.MaxSessionsPerPrincipal;
+
+        // At most a few rounds: each round evicts one session or gives up.
+        for (var round = 0; round < 3; round++)
         {
-            return null;
+            McpSession? evict = null;
+            string? evictReason = null;
+            lock (_createLock)
+            {
+                if (legacySse && _httpSse2024 >= _options.MaxHttpSse2024Sessions)
+                {
+                    return new SessionCreateResult(null, RejectionReason.TooManyHttpSse2024Connections);
+                }
+
+                var owned = _perOwner.GetValueOrDefault(owner.QuotaKey);
+                if (owned >= quota)
+                {
+                    evict = FindEvictable(owner.QuotaKey);
+                    evictReason = "its owner reached the per-client session cap";
+                    if (evict is null)
+                    {
+                        return new SessionCreateResult(null, RejectionReason.SessionQuotaExceeded);
+                    }
+                }
+                else if (_sessions.Count >= _options.MaxSessions)
+                {
+                    evict = FindEvictable(null);
+                    evictReason = "the session table is full";
+                    if (evict is null)
+                    {
+                        return new SessionCreateResult(null, RejectionReason.TooManySessions);
+                    }
+                }
+                else
+                {
+                    var session = new McpSession(SessionIdGenerator.NewSessionId(), NewUniqueTag(), transportVersion, _time.GetTimestamp(), owner)
+                    {
+                        IsLegacySse = legacySse,
+                        EventStore = legacySse ? null : _events,
+                    };
+                    _sessions[session.Id] = session;
+                    _perOwner[owner.QuotaKey] = owned + 1;
+                    if (legacySse)
+                    {
+                        _httpSse2024++;
+                    }
+
+                    return new SessionCreateResult(session, default);
+                }
+            }
+
+            LogEvicted(_logger, evict.Tag, evictReason);
+            await RemoveAsync(evict.Id, cancellationToken).ConfigureAwait(false);
         }
 
-        var session = new McpSession(SessionIdGenerator.NewSessionId(), SessionIdGenerator.NewTag(), transportVersion, _time.GetTimestamp())
-        {
-            IsLegacySse = legacySse,
-            EventStore = legacySse ? null : _events,
-        };
-        _sessions[session.Id] = session;
-        return session;
+        return new SessionCreateResult(null, RejectionReason.TooManySessions);
     }
 
     /// <inheritdoc />
@@ -67,8 +125,35 @@ public sealed class InMemorySessionStore : ISessionStore, IAsyncDisposable
         }
 
         await session.DisposeAsync().ConfigureAwait(false);
-        await _events.RemoveSessionAsync(session.Tag, cancellationToken).ConfigureAwait(false);
-        return _sessions.TryRemove(new KeyValuePair<string, McpSession>(sessionId, session));
+        await _events.RemoveSessionAsync(session.Tag, CancellationToken.None).ConfigureAwait(false);
+        if (!_sessions.TryRemove(new KeyValuePair<string, McpSession>(sessionId, session)))
+        {
+            return false;
+        }
+
+        lock (_createLock)
+        {
+            var key = session.Owner.QuotaKey;
+            if (_perOwner.TryGetValue(key, out var owned))
+            {
+                if (owned <= 1)
+                {
+                    _perOwner.Remove(key);
+                }
+                else
+                {
+                    _perOwner[key] = owned - 1;
+                }
+            }
+
+            if (session.IsLegacySse)
+            {
+                _httpSse2024--;
+            }
+        }
+
+        _tags.TryRemove(session.Tag, out _);
+        return true;
     }
 
     /// <summary>Ends sessions idle for longer than the timeout (those with requests in flight are never idle).</summary>
@@ -78,7 +163,7 @@ public sealed class InMemorySessionStore : ISessionStore, IAsyncDisposable
         var evicted = 0;
         foreach (var (id, session) in _sessions)
         {
-            if (session.ActiveRequests == 0 && _time.GetElapsedTime(session.LastActivity, now) > _options.SessionIdleTimeout
+            if (session.ActiveRequests == 0 && session.Standalone is null && _time.GetElapsedTime(session.LastActivity, now) > _options.SessionIdleTimeout
                 && await RemoveAsync(id).ConfigureAwait(false))
             {
                 evicted++;
@@ -98,17 +183,36 @@ public sealed class InMemorySessionStore : ISessionStore, IAsyncDisposable
         }
     }
 
-    private async ValueTask<bool> EvictOneAsync()
+    /// <summary>Session tags appear in event ids: a tag is never shared by two live sessions.</summary>
+    private string NewUniqueTag()
+    {
+        while (true)
+        {
+            var tag = SessionIdGenerator.NewTag();
+            if (_tags.TryAdd(tag, 0))
+            {
+                return tag;
+            }
+        }
+    }
+
+    /// <summary>The least recently active session (of one owner, or of all) with no open stream and nothing in flight.</summary>
+    private McpSession? FindEvictable(string? quotaKey)
     {
         McpSession? oldest = null;
         foreach (var (_, session) in _sessions)
         {
-            if (session.ActiveRequests == 0 && session.Standalone is null && (oldest is null || session.LastActivity < oldest.LastActivity))
+            if (session.ActiveRequests == 0 && session.Standalone is null && !session.IsDisposed
+                && (quotaKey is null || session.Owner.QuotaKey == quotaKey)
+                && (oldest is null || session.LastActivity < oldest.LastActivity))
             {
                 oldest = session;
             }
         }
 
-        return oldest is not null && await RemoveAsync(oldest.Id).ConfigureAwait(false);
+        return oldest;
     }
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Session {Tag} evicted: {Reason}; it was the least recently active idle one.")]
+    private static partial void LogEvicted(ILogger logger, string tag, string reason);
 }

@@ -16,13 +16,17 @@ public sealed class McpSession : IAsyncDisposable
     private long _lastActivity;
     private int _disposed;
 
-    internal McpSession(string id, string tag, McpProtocolVersion transportVersion, long now)
+    internal McpSession(string id, string tag, McpProtocolVersion transportVersion, long now, Security.SessionOwner? owner = null)
     {
         Id = id;
         Tag = tag;
         ProtocolVersion = transportVersion;
         _lastActivity = now;
+        Owner = owner ?? Security.SessionOwner.Local;
     }
+
+    /// <summary>Who created the session; only that principal, on that mapping, can use it (SEC-07).</summary>
+    public Security.SessionOwner Owner { get; }
 
     /// <summary>The secret session id (<c>Mcp-Session-Id</c>).</summary>
     public string Id { get; }
@@ -111,7 +115,32 @@ public sealed class McpSession : IAsyncDisposable
 
     internal long LastActivity => Volatile.Read(ref _lastActivity);
 
-    internal int ActiveRequests => InFlight.Count;
+    internal int ActiveRequests => InFlight.Count + Volatile.Read(ref _queued);
+
+    private int _queued;
+
+    /// <summary>
+    /// Takes one of the session's request slots (<see cref="StreamableHttpOptions.MaxRequestsInFlightPerSession"/>);
+    /// false when all are taken. Every true is paired with <see cref="ReleaseRequestSlot"/>.
+    /// </summary>
+    internal bool TryTakeRequestSlot(int max)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _queued);
+            if (current >= max)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _queued, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    internal void ReleaseRequestSlot() => Interlocked.Decrement(ref _queued);
 
     internal void Touch(long now) => Volatile.Write(ref _lastActivity, now);
 
