@@ -47,61 +47,62 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(owner);
         var quota = owner.Principal is null ? _options.MaxAnonymousSessionsPerAddress : _options.MaxSessionsPerPrincipal;
-
-        // At most a few rounds: each round evicts one session or gives up.
-        for (var round = 0; round < 3; round++)
+        McpSession? evicted = null;
+        string? evictReason = null;
+        McpSession session;
+        lock (_createLock)
         {
-            McpSession? evict = null;
-            string? evictReason = null;
-            lock (_createLock)
+            if (legacySse && _httpSse2024 >= _options.MaxHttpSse2024Sessions)
             {
-                if (legacySse && _httpSse2024 >= _options.MaxHttpSse2024Sessions)
-                {
-                    return new SessionCreateResult(null, RejectionReason.TooManyHttpSse2024Connections);
-                }
+                return new SessionCreateResult(null, RejectionReason.TooManyHttpSse2024Connections);
+            }
 
-                var owned = _perOwner.GetValueOrDefault(owner.QuotaKey);
-                if (owned >= quota)
+            // The victim leaves the table in the same step as the new session enters it, so concurrent creators never
+            // race for the freed slot.
+            if (_perOwner.GetValueOrDefault(owner.QuotaKey) >= quota)
+            {
+                evicted = FindEvictable(owner.QuotaKey);
+                evictReason = "its owner reached the per-client session cap";
+                if (evicted is null)
                 {
-                    evict = FindEvictable(owner.QuotaKey);
-                    evictReason = "its owner reached the per-client session cap";
-                    if (evict is null)
-                    {
-                        return new SessionCreateResult(null, RejectionReason.SessionQuotaExceeded);
-                    }
+                    return new SessionCreateResult(null, RejectionReason.SessionQuotaExceeded);
                 }
-                else if (_sessions.Count >= _options.MaxSessions)
+            }
+            else if (_sessions.Count >= _options.MaxSessions)
+            {
+                evicted = FindEvictable(null);
+                evictReason = "the session table is full";
+                if (evicted is null)
                 {
-                    evict = FindEvictable(null);
-                    evictReason = "the session table is full";
-                    if (evict is null)
-                    {
-                        return new SessionCreateResult(null, RejectionReason.TooManySessions);
-                    }
-                }
-                else
-                {
-                    var session = new McpSession(SessionIdGenerator.NewSessionId(), NewUniqueTag(), transportVersion, _time.GetTimestamp(), owner)
-                    {
-                        IsLegacySse = legacySse,
-                        EventStore = legacySse ? null : _events,
-                    };
-                    _sessions[session.Id] = session;
-                    _perOwner[owner.QuotaKey] = owned + 1;
-                    if (legacySse)
-                    {
-                        _httpSse2024++;
-                    }
-
-                    return new SessionCreateResult(session, default);
+                    return new SessionCreateResult(null, RejectionReason.TooManySessions);
                 }
             }
 
-            LogEvicted(_logger, evict.Tag, evictReason);
-            await RemoveAsync(evict.Id, cancellationToken).ConfigureAwait(false);
+            if (evicted is not null)
+            {
+                DetachLocked(evicted);
+            }
+
+            session = new McpSession(SessionIdGenerator.NewSessionId(), NewUniqueTag(), transportVersion, _time.GetTimestamp(), owner)
+            {
+                IsLegacySse = legacySse,
+                EventStore = legacySse ? null : _events,
+            };
+            _sessions[session.Id] = session;
+            _perOwner[owner.QuotaKey] = _perOwner.GetValueOrDefault(owner.QuotaKey) + 1;
+            if (legacySse)
+            {
+                _httpSse2024++;
+            }
         }
 
-        return new SessionCreateResult(null, RejectionReason.TooManySessions);
+        if (evicted is not null)
+        {
+            LogEvicted(_logger, evicted.Tag, evictReason!);
+            await EndAsync(evicted).ConfigureAwait(false);
+        }
+
+        return new SessionCreateResult(session, default);
     }
 
     /// <inheritdoc />
@@ -124,32 +125,44 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
             return false;
         }
 
+        // Ended first, then taken out of the table: a concurrent lookup never sees a half-ended session as live.
+        await EndAsync(session).ConfigureAwait(false);
+        lock (_createLock)
+        {
+            return DetachLocked(session);
+        }
+    }
+
+    private async ValueTask EndAsync(McpSession session)
+    {
         await session.DisposeAsync().ConfigureAwait(false);
         await _events.RemoveSessionAsync(session.Tag, CancellationToken.None).ConfigureAwait(false);
-        if (!_sessions.TryRemove(new KeyValuePair<string, McpSession>(sessionId, session)))
+    }
+
+    /// <summary>Takes a session out of the table and its counts; false when it was gone already. Under the create lock.</summary>
+    private bool DetachLocked(McpSession session)
+    {
+        if (!_sessions.TryRemove(new KeyValuePair<string, McpSession>(session.Id, session)))
         {
             return false;
         }
 
-        lock (_createLock)
+        var key = session.Owner.QuotaKey;
+        if (_perOwner.TryGetValue(key, out var owned))
         {
-            var key = session.Owner.QuotaKey;
-            if (_perOwner.TryGetValue(key, out var owned))
+            if (owned <= 1)
             {
-                if (owned <= 1)
-                {
-                    _perOwner.Remove(key);
-                }
-                else
-                {
-                    _perOwner[key] = owned - 1;
-                }
+                _perOwner.Remove(key);
             }
+            else
+            {
+                _perOwner[key] = owned - 1;
+            }
+        }
 
-            if (session.IsLegacySse)
-            {
-                _httpSse2024--;
-            }
+        if (session.IsLegacySse)
+        {
+            _httpSse2024--;
         }
 
         _tags.TryRemove(session.Tag, out _);
