@@ -25,6 +25,20 @@ internal static partial class ServeCommand
           --conformance      add every fixture of the official conformance suite
           --quiet            no per-request log lines
           --stdio            serve over stdin/stdout (newline-delimited JSON-RPC; logs on stderr) instead of HTTP
+
+        Security (see README "Security"):
+          --api-key KEY                 accept this API key (Authorization: Bearer KEY or X-API-Key); repeatable
+          --jwt-authority URL           accept JWT access tokens from this issuer (https; http only on loopback)
+          --jwt-audience URI            the audience tokens must name: this server's canonical URL (RFC 8707)
+          --required-scope S            a scope every request needs (a broader scope covers it); repeatable
+          --resource URL                the public URL named in the protected-resource metadata
+          --authorization-server URL    the issuer the metadata lists (default: --jwt-authority); repeatable
+          --cors-origin ORIGIN          allow this browser origin (CORS and the Origin check); repeatable
+          --cert PATH                   TLS certificate for https:// URLs (PEM with --cert-key, or PFX)
+          --cert-key PATH               the PEM private key of --cert
+          --cert-password PW            the password of a PFX --cert
+          --allow-unauthenticated-remote  listen on a non-loopback address without authentication (not advised)
+          --max-sessions-per-client N   sessions one principal or anonymous address may hold (default 1000)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -36,10 +50,26 @@ internal static partial class ServeCommand
         var conformance = false;
         var quiet = false;
         var stdio = false;
+        var security = new ServeSecurity();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--api-key" when i + 1 < args.Length: security.ApiKeys.Add(args[++i]); break;
+                case "--jwt-authority" when i + 1 < args.Length: security = security with { JwtAuthority = args[++i] }; break;
+                case "--jwt-audience" when i + 1 < args.Length: security = security with { JwtAudience = args[++i] }; break;
+                case "--required-scope" when i + 1 < args.Length: security.RequiredScopes.Add(args[++i]); break;
+                case "--resource" when i + 1 < args.Length: security = security with { Resource = args[++i] }; break;
+                case "--authorization-server" when i + 1 < args.Length: security.AuthorizationServers.Add(args[++i]); break;
+                case "--cors-origin" when i + 1 < args.Length: security.CorsOrigins.Add(args[++i]); break;
+                case "--cert" when i + 1 < args.Length: security = security with { CertPath = args[++i] }; break;
+                case "--cert-key" when i + 1 < args.Length: security = security with { CertKeyPath = args[++i] }; break;
+                case "--cert-password" when i + 1 < args.Length: security = security with { CertPassword = args[++i] }; break;
+                case "--allow-unauthenticated-remote": security = security with { AllowUnauthenticatedRemote = true }; break;
+                case "--max-sessions-per-client" when i + 1 < args.Length && int.TryParse(args[i + 1], out var max) && max > 0:
+                    security = security with { MaxSessionsPerClient = max };
+                    i++;
+                    break;
                 case "--urls" when i + 1 < args.Length: urls = args[++i]; break;
                 case "--path" when i + 1 < args.Length: path = args[++i]; break;
                 case "--sse-path" when i + 1 < args.Length: ssePath = args[++i] is "none" or "" ? null : args[i]; break;
@@ -54,10 +84,16 @@ internal static partial class ServeCommand
             }
         }
 
-        var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet);
+        var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet) { Security = security };
         if (stdio)
         {
             return await RunStdioAsync(options);
+        }
+
+        if (ServeSecurity.Check(urls, security) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync("mcp-raw serve: " + refusal);
+            return 2;
         }
 
         var app = Build(options);
@@ -68,7 +104,8 @@ internal static partial class ServeCommand
             Console.WriteLine($"mcp-raw demo server listening on {address.TrimEnd('/')}{path}" + (ssePath is null ? string.Empty : $" (2024-11-05 HTTP+SSE: {address.TrimEnd('/')}{ssePath})"));
         }
 
-        Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, in-memory stores{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
+        var auth = security.HasAuthentication ? (security.JwtAuthority is null ? "API keys" : security.ApiKeys.Count > 0 ? "API keys and JWT" : "JWT bearer") : "no authentication (loopback only)";
+        Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, in-memory stores, {auth}{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
         await app.WaitForShutdownAsync();
         return 0;
     }
@@ -107,8 +144,16 @@ internal static partial class ServeCommand
     internal static WebApplication Build(ServeOptions options, Action<McpServerOptions>? configureServer = null, Action<StreamableHttpOptions>? configureTransport = null)
     {
         var (urls, path, ssePath, stateless, conformance, quiet) = options;
+        var security = options.Security;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
+        if (security.LoadCertificate() is { } certificate)
+        {
+            // https:// URLs: TLS with ALPN, HTTP/2 and HTTP/1.1 on the same port (Kestrel's default protocols).
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -130,8 +175,24 @@ internal static partial class ServeCommand
             {
                 o.Stateless = stateless;
                 o.LegacySsePath = ssePath;
+                if (security.MaxSessionsPerClient is { } max)
+                {
+                    o.MaxSessionsPerPrincipal = max;
+                    o.MaxAnonymousSessionsPerAddress = max;
+                }
+
                 configureTransport?.Invoke(o);
             });
+        if (security.Authentication(urls.Split(';')[0], path) is { } authentication)
+        {
+            builder.Services.AddMcpRawAuthentication(authentication);
+        }
+
+        if (security.CorsOrigins.Count > 0)
+        {
+            builder.Services.AddMcpRawCors([.. security.CorsOrigins]);
+        }
+
         DemoTools.Register(mcp, stats);
         if (conformance)
         {
@@ -143,6 +204,22 @@ internal static partial class ServeCommand
 
         builder.Services.AddSingleton(stats);
         var app = builder.Build();
+        if (security.HasAuthentication || security.CorsOrigins.Count > 0)
+        {
+            // The order ASP.NET Core documents: CORS after routing and before authentication.
+            app.UseRouting();
+            if (security.CorsOrigins.Count > 0)
+            {
+                app.UseCors();
+            }
+
+            if (security.HasAuthentication)
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+            }
+        }
+
         app.MapMcpRaw(path);
         return app;
     }
@@ -196,4 +273,8 @@ internal static partial class ServeCommand
 }
 
 /// <summary>The options of <c>mcp-raw serve</c>.</summary>
-internal sealed record ServeOptions(string Urls, string Path, string? SsePath, bool Stateless, bool Conformance, bool Quiet);
+internal sealed record ServeOptions(string Urls, string Path, string? SsePath, bool Stateless, bool Conformance, bool Quiet)
+{
+    /// <summary>Authentication, CORS, TLS and exposure.</summary>
+    public ServeSecurity Security { get; init; } = new();
+}
