@@ -4,14 +4,26 @@ using Microsoft.Extensions.Options;
 namespace Mcp.Raw.Transport.Events;
 
 /// <summary>
-/// The in-process event store: per stream a bounded list (count and bytes, oldest evicted first), kept for
-/// <see cref="StreamableHttpOptions.EventRetention"/> after the stream completes or goes idle.
+/// The in-process event store, indexed by session and then by stream, bounded four ways so that no client can make
+/// the server hold more than the operator allowed: per stream (<see cref="StreamableHttpOptions.MaxEventsPerStream"/>,
+/// <see cref="StreamableHttpOptions.MaxEventBytesPerStream"/>), per session
+/// (<see cref="StreamableHttpOptions.MaxEventBytesPerSession"/>: the session's oldest finished streams go first, then
+/// its oldest events) and in total (<see cref="StreamableHttpOptions.MaxEventStoreBytes"/>: the oldest finished streams
+/// of any session go first). Finished streams are kept for <see cref="StreamableHttpOptions.CompletedStreamRetention"/>,
+/// others for <see cref="StreamableHttpOptions.EventRetention"/> after their last event.
 /// </summary>
+/// <remarks>
+/// Sequence numbers are counted per session, not per stream, so an event id is never issued twice in a session: a
+/// stream that was evicted and starts again (the standalone GET stream) continues the count, and a resume from an id
+/// of its earlier life is refused as lost rather than answered with other events under the same id. A replay reads
+/// from its position by index (no rescan), and appending signals only when a reader waits.
+/// </remarks>
 public sealed class InMemoryEventStore : IEventStore
 {
-    private readonly ConcurrentDictionary<StreamKey, StreamLog> _streams = new();
+    private readonly ConcurrentDictionary<string, SessionLog> _sessions = new(StringComparer.Ordinal);
     private readonly StreamableHttpOptions _options;
     private readonly TimeProvider _time;
+    private long _totalBytes;
 
     /// <summary>Creates the store.</summary>
     public InMemoryEventStore(IOptions<StreamableHttpOptions> options, TimeProvider? time = null)
@@ -22,165 +34,373 @@ public sealed class InMemoryEventStore : IEventStore
     }
 
     /// <summary>The number of streams held (for tests and diagnostics).</summary>
-    public int StreamCount => _streams.Count;
+    public int StreamCount => _sessions.Values.Sum(s => s.StreamCount);
+
+    /// <summary>The bytes of event data held, over every session.</summary>
+    public long TotalBytes => Interlocked.Read(ref _totalBytes);
 
     /// <inheritdoc />
     public ValueTask CreateAsync(StreamKey stream, CancellationToken cancellationToken = default)
     {
-        _streams.GetOrAdd(stream, static (_, s) => new StreamLog(s._time.GetTimestamp()), this);
+        Session(stream.SessionTag).GetOrCreate(stream.StreamId, _time.GetTimestamp());
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     public ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        var log = _streams.GetOrAdd(stream, static (_, s) => new StreamLog(s._time.GetTimestamp()), this);
-        return new ValueTask<long>(log.Append(data.ToArray(), _options.MaxEventsPerStream, _options.MaxEventBytesPerStream, _time.GetTimestamp()));
+        var session = Session(stream.SessionTag);
+        var sequence = session.Append(stream.StreamId, data.ToArray(), _time.GetTimestamp(), this);
+        if (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
+        {
+            TrimTotal(session, stream.StreamId);
+        }
+
+        return new ValueTask<long>(sequence);
     }
 
     /// <inheritdoc />
     public ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default)
     {
-        var log = _streams.GetOrAdd(stream, static (_, s) => new StreamLog(s._time.GetTimestamp()), this);
-        log.Complete(_time.GetTimestamp());
+        Session(stream.SessionTag).Complete(stream.StreamId, _time.GetTimestamp());
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     public ValueTask<IEventStreamReader?> OpenAsync(StreamKey stream, long afterSequence, CancellationToken cancellationToken = default)
     {
-        if (!_streams.TryGetValue(stream, out var log))
+        if (!_sessions.TryGetValue(stream.SessionTag, out var session))
         {
             return new ValueTask<IEventStreamReader?>((IEventStreamReader?)null);
         }
 
-        return new ValueTask<IEventStreamReader?>(log.OpenReader(stream, afterSequence));
+        return new ValueTask<IEventStreamReader?>(session.Open(stream, afterSequence));
     }
 
     /// <inheritdoc />
     public ValueTask RemoveSessionAsync(string sessionTag, CancellationToken cancellationToken = default)
     {
-        foreach (var key in _streams.Keys)
+        if (_sessions.TryRemove(sessionTag, out var session))
         {
-            if (key.SessionTag == sessionTag && _streams.TryRemove(key, out var log))
-            {
-                log.Complete(_time.GetTimestamp());
-            }
+            session.RemoveAll(this);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Drops streams idle for longer than the retention period. Called by the session reaper.</summary>
+    /// <summary>Drops streams past their retention. Called by the session reaper.</summary>
     public void Evict()
     {
         var now = _time.GetTimestamp();
-        foreach (var (key, log) in _streams)
+        // A session's log (a few dozen bytes when empty) stays until the session ends (RemoveSessionAsync), so its
+        // sequence count goes on across evicted streams.
+        foreach (var (_, session) in _sessions)
         {
-            if (_time.GetElapsedTime(log.LastTouched, now) > _options.EventRetention)
+            session.Evict(now, _time, _options, this);
+        }
+    }
+
+    private SessionLog Session(string tag) => _sessions.GetOrAdd(tag, static _ => new SessionLog());
+
+    private void AddBytes(long delta) => Interlocked.Add(ref _totalBytes, delta);
+
+    /// <summary>Over the total cap: the oldest finished streams of any session go first, then the appender's oldest events.</summary>
+    private void TrimTotal(SessionLog appender, string appendingStream)
+    {
+        while (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
+        {
+            SessionLog? oldestSession = null;
+            var oldestCompleted = long.MaxValue;
+            foreach (var (_, session) in _sessions)
             {
-                _streams.TryRemove(key, out _);
-                log.Complete(now);
+                var completed = session.OldestCompleted;
+                if (completed < oldestCompleted)
+                {
+                    oldestCompleted = completed;
+                    oldestSession = session;
+                }
+            }
+
+            if (oldestSession is not null && oldestSession.RemoveOldestCompleted(this))
+            {
+                continue;
+            }
+
+            if (!appender.DropOldestEvent(appendingStream, this))
+            {
+                return;
             }
         }
     }
 
-    private sealed class StreamLog(long created)
+    /// <summary>One session's streams, its byte count and its sequence counter.</summary>
+    private sealed class SessionLog
     {
         private readonly Lock _lock = new();
-        private readonly Queue<(long Sequence, byte[] Data)> _events = new();
-        private long _next = 1;
+        private readonly Dictionary<string, StreamLog> _streams = new(StringComparer.Ordinal);
+        private long _lastSequence;
         private long _bytes;
-        private long _firstRetained = 1;
-        private bool _completed;
-        private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public long LastTouched { get; private set; } = created;
-
-        public long Append(byte[] data, int maxEvents, long maxBytes, long now)
+        public int StreamCount
         {
-            TaskCompletionSource signal;
-            long sequence;
+            get
+            {
+                lock (_lock)
+                {
+                    return _streams.Count;
+                }
+            }
+        }
+
+        /// <summary>The completion time of the session's oldest finished stream, or <see cref="long.MaxValue"/>.</summary>
+        public long OldestCompleted
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    var oldest = long.MaxValue;
+                    foreach (var (_, stream) in _streams)
+                    {
+                        if (stream.Completed && stream.LastTouched < oldest)
+                        {
+                            oldest = stream.LastTouched;
+                        }
+                    }
+
+                    return oldest;
+                }
+            }
+        }
+
+        public StreamLog GetOrCreate(string streamId, long now)
+        {
             lock (_lock)
             {
-                sequence = _next++;
-                _events.Enqueue((sequence, data));
-                _bytes += data.Length;
-                while (_events.Count > 1 && (_events.Count > maxEvents || _bytes > maxBytes))
-                {
-                    var (_, old) = _events.Dequeue();
-                    _bytes -= old.Length;
-                    _firstRetained = _events.Peek().Sequence;
-                }
+                return GetOrCreateLocked(streamId, now);
+            }
+        }
 
-                LastTouched = now;
-                signal = _signal;
-                _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        private StreamLog GetOrCreateLocked(string streamId, long now)
+        {
+            if (!_streams.TryGetValue(streamId, out var stream))
+            {
+                stream = new StreamLog(_lastSequence, now);
+                _streams[streamId] = stream;
             }
 
-            signal.TrySetResult();
+            return stream;
+        }
+
+        public long Append(string streamId, byte[] data, long now, InMemoryEventStore store)
+        {
+            TaskCompletionSource? waiter;
+            long sequence;
+            var options = store._options;
+            lock (_lock)
+            {
+                var stream = GetOrCreateLocked(streamId, now);
+                sequence = ++_lastSequence;
+                stream.Add(sequence, data, now);
+                _bytes += data.Length;
+                store.AddBytes(data.Length);
+
+                // Per stream: count and bytes (a single event over the byte cap is not retained at all).
+                while (stream.Count > 0 && (stream.Count > options.MaxEventsPerStream || stream.Bytes > options.MaxEventBytesPerStream))
+                {
+                    Account(-stream.DropOldest(), store);
+                }
+
+                // Per session: the oldest finished streams first, then the oldest events of what is left.
+                while (_bytes > options.MaxEventBytesPerSession)
+                {
+                    if (!RemoveOldestCompletedLocked(store) && !DropOldestEventLocked(store))
+                    {
+                        break;
+                    }
+                }
+
+                waiter = stream.TakeWaiter();
+            }
+
+            waiter?.TrySetResult();
             return sequence;
         }
 
-        public void Complete(long now)
+        public void Complete(string streamId, long now)
         {
-            TaskCompletionSource signal;
+            TaskCompletionSource? waiter;
             lock (_lock)
             {
-                _completed = true;
-                LastTouched = now;
-                signal = _signal;
+                var stream = GetOrCreateLocked(streamId, now);
+                stream.Completed = true;
+                stream.LastTouched = now;
+                waiter = stream.TakeWaiter();
             }
 
-            signal.TrySetResult();
+            waiter?.TrySetResult();
         }
 
-        public Reader OpenReader(StreamKey key, long after)
+        public IEventStreamReader? Open(StreamKey key, long after)
         {
             lock (_lock)
             {
-                // Every event after `after` must still be here; otherwise a replay would silently miss some.
-                if (after + 1 < _firstRetained)
+                if (!_streams.TryGetValue(key.StreamId, out var stream))
                 {
-                    throw new EventsLostException();
+                    return null;
                 }
 
-                if (after >= _next)
+                if (after > _lastSequence)
                 {
                     // An id from the future is not one we issued.
                     throw new EventsLostException("The Last-Event-ID is not one this stream issued.");
                 }
-            }
 
-            return new Reader(this, key, after);
+                // 0 is the priming event of this stream's current life; any other id must be after what was dropped.
+                if (after == 0 ? stream.LostThrough > stream.CreatedAfter : after < stream.LostThrough)
+                {
+                    throw new EventsLostException();
+                }
+
+                return new Reader(this, stream, key, stream.IndexAfter(after));
+            }
         }
 
-        internal sealed class Reader(StreamLog log, StreamKey key, long after) : IEventStreamReader
+        public bool RemoveOldestCompleted(InMemoryEventStore store)
         {
-            private long _position = after;
-
-            public bool TryRead(out StoredEvent storedEvent)
+            lock (_lock)
             {
-                lock (log._lock)
-                {
-                    if (_position + 1 < log._firstRetained)
-                    {
-                        throw new EventsLostException();
-                    }
+                return RemoveOldestCompletedLocked(store);
+            }
+        }
 
-                    foreach (var (sequence, data) in log._events)
+        public bool DropOldestEvent(string streamId, InMemoryEventStore store)
+        {
+            lock (_lock)
+            {
+                if (_streams.TryGetValue(streamId, out var stream) && stream.Count > 0)
+                {
+                    Account(-stream.DropOldest(), store);
+                    return true;
+                }
+
+                return false;
+            }
+        }
+
+        public void Evict(long now, TimeProvider time, StreamableHttpOptions options, InMemoryEventStore store)
+        {
+            List<TaskCompletionSource>? wake = null;
+            lock (_lock)
+            {
+                foreach (var (id, stream) in _streams)
+                {
+                    var retention = stream.Completed ? options.CompletedStreamRetention : options.EventRetention;
+                    if (time.GetElapsedTime(stream.LastTouched, now) > retention)
                     {
-                        if (sequence > _position)
+                        _streams.Remove(id);
+                        Account(-stream.Bytes, store);
+                        if (stream.Close() is { } waiter)
                         {
-                            _position = sequence;
-                            storedEvent = new StoredEvent(new StreamEventId(key, sequence), data);
-                            return true;
+                            (wake ??= []).Add(waiter);
                         }
                     }
                 }
+            }
 
-                storedEvent = default;
+            wake?.ForEach(w => w.TrySetResult());
+        }
+
+        public void RemoveAll(InMemoryEventStore store)
+        {
+            List<TaskCompletionSource>? wake = null;
+            lock (_lock)
+            {
+                foreach (var (_, stream) in _streams)
+                {
+                    if (stream.Close() is { } waiter)
+                    {
+                        (wake ??= []).Add(waiter);
+                    }
+                }
+
+                _streams.Clear();
+                Account(-_bytes, store);
+            }
+
+            wake?.ForEach(w => w.TrySetResult());
+        }
+
+        private bool RemoveOldestCompletedLocked(InMemoryEventStore store)
+        {
+            string? oldestId = null;
+            StreamLog? oldest = null;
+            foreach (var (id, stream) in _streams)
+            {
+                if (stream.Completed && (oldest is null || stream.LastTouched < oldest.LastTouched))
+                {
+                    oldestId = id;
+                    oldest = stream;
+                }
+            }
+
+            if (oldest is null)
+            {
                 return false;
+            }
+
+            _streams.Remove(oldestId!);
+            Account(-oldest.Bytes, store);
+            oldest.Close()?.TrySetResult();
+            return true;
+        }
+
+        /// <summary>Drops the session's oldest retained event (the lowest sequence of any stream).</summary>
+        private bool DropOldestEventLocked(InMemoryEventStore store)
+        {
+            StreamLog? oldest = null;
+            foreach (var (_, stream) in _streams)
+            {
+                if (stream.Count > 0 && (oldest is null || stream.FirstSequence < oldest.FirstSequence))
+                {
+                    oldest = stream;
+                }
+            }
+
+            if (oldest is null)
+            {
+                return false;
+            }
+
+            Account(-oldest.DropOldest(), store);
+            return true;
+        }
+
+        private void Account(long delta, InMemoryEventStore store)
+        {
+            _bytes += delta;
+            store.AddBytes(delta);
+        }
+
+        /// <summary>Reads one stream from an index; throws when events it had not read were dropped under it.</summary>
+        private sealed class Reader(SessionLog session, StreamLog stream, StreamKey key, long index) : IEventStreamReader
+        {
+            private long _index = index;
+
+            public bool TryRead(out StoredEvent storedEvent)
+            {
+                lock (session._lock)
+                {
+                    if (!stream.TryGet(_index, out var sequence, out var data))
+                    {
+                        storedEvent = default;
+                        return false;
+                    }
+
+                    _index++;
+                    storedEvent = new StoredEvent(new StreamEventId(key, sequence), data);
+                    return true;
+                }
             }
 
             public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
@@ -188,24 +408,137 @@ public sealed class InMemoryEventStore : IEventStore
                 while (true)
                 {
                     Task wait;
-                    lock (log._lock)
+                    lock (session._lock)
                     {
-                        if (_position + 1 < log._next)
+                        if (stream.HasAt(_index))
                         {
                             return true;
                         }
 
-                        if (log._completed)
+                        if (stream.Completed || stream.Closed)
                         {
                             return false;
                         }
 
-                        wait = log._signal.Task;
+                        wait = stream.Waiter().Task;
                     }
 
                     await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    /// <summary>One stream's retained events, by absolute index (events dropped from the front keep their indexes).</summary>
+    private sealed class StreamLog(long createdAfter, long now)
+    {
+        private readonly List<(long Sequence, byte[] Data)> _events = [];
+        private int _head;
+        private long _dropped;
+        private TaskCompletionSource? _waiter;
+
+        /// <summary>The session's last sequence when this stream (this life of it) was created.</summary>
+        public long CreatedAfter { get; } = createdAfter;
+
+        /// <summary>The highest sequence of this stream no longer retained (or <see cref="CreatedAfter"/>).</summary>
+        public long LostThrough { get; private set; } = createdAfter;
+
+        public long LastTouched { get; set; } = now;
+
+        public bool Completed { get; set; }
+
+        public bool Closed { get; private set; }
+
+        public long Bytes { get; private set; }
+
+        public int Count => _events.Count - _head;
+
+        public long FirstSequence => _events[_head].Sequence;
+
+        public void Add(long sequence, byte[] data, long now)
+        {
+            _events.Add((sequence, data));
+            Bytes += data.Length;
+            LastTouched = now;
+        }
+
+        /// <summary>Drops the oldest event; returns its size.</summary>
+        public long DropOldest()
+        {
+            var (sequence, data) = _events[_head];
+            _events[_head] = default;
+            _head++;
+            _dropped++;
+            LostThrough = sequence;
+            Bytes -= data.Length;
+            if (_head > 32 && _head * 2 > _events.Count)
+            {
+                _events.RemoveRange(0, _head);
+                _head = 0;
+            }
+
+            return data.Length;
+        }
+
+        /// <summary>The absolute index of the first event after <paramref name="after"/> (binary search: sequences increase).</summary>
+        public long IndexAfter(long after)
+        {
+            int lo = _head, hi = _events.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_events[mid].Sequence <= after)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return _dropped + (lo - _head);
+        }
+
+        public bool HasAt(long index)
+        {
+            var local = index - _dropped;
+            if (local < 0)
+            {
+                throw new EventsLostException();
+            }
+
+            return _head + local < _events.Count;
+        }
+
+        public bool TryGet(long index, out long sequence, out ReadOnlyMemory<byte> data)
+        {
+            if (!HasAt(index))
+            {
+                sequence = 0;
+                data = default;
+                return false;
+            }
+
+            (sequence, var bytes) = _events[_head + (int)(index - _dropped)];
+            data = bytes;
+            return true;
+        }
+
+        public TaskCompletionSource Waiter() => _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource? TakeWaiter()
+        {
+            var waiter = _waiter;
+            _waiter = null;
+            return waiter;
+        }
+
+        public TaskCompletionSource? Close()
+        {
+            Closed = true;
+            Bytes = 0;
+            return TakeWaiter();
         }
     }
 }

@@ -12,7 +12,9 @@ internal sealed class SessionReaper(ISessionStore sessions, IOptions<StreamableH
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var stopping = lifetime.ApplicationStopping.Register(static s => ((SessionReaper)s!).EndAll(), this);
-        var period = TimeSpan.FromTicks(Math.Clamp(options.Value.SessionIdleTimeout.Ticks / 4, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
+        // Often enough for both the idle timeout and the (shorter) retention of finished streams.
+        var o = options.Value;
+        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(o.SessionIdleTimeout.Ticks / 4, o.CompletedStreamRetention.Ticks / 2), TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
         using var timer = new PeriodicTimer(period);
         try
         {
