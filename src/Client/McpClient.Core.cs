@@ -189,19 +189,19 @@ public sealed partial class McpClient
 
             if (resultType != ResultTypes.InputRequired)
             {
-                throw new McpClientException($"Unknown resultType '{resultType}' (M-CL-09).");
+                throw new McpClientException($"Unknown resultType '{resultType}'.");
             }
 
             if (round + 1 >= _options.MaxInputRounds)
             {
-                throw new McpClientException($"The server asked for input more than {_options.MaxInputRounds} times (M-MR-16).");
+                throw new McpClientException($"The server asked for input more than {_options.MaxInputRounds} times.");
             }
 
             var hasRequests = result.TryGetProperty("inputRequests", out var requests) && requests.ValueKind == JsonValueKind.Object;
             var hasState = result.TryGetProperty("requestState", out var state) && state.ValueKind == JsonValueKind.String;
             if (!hasRequests && !hasState)
             {
-                throw new McpClientException("An input_required result with neither inputRequests nor requestState (M-MR-16).");
+                throw new McpClientException("An input_required result with neither inputRequests nor requestState.");
             }
 
             // M-MR-08/10: a new request with the original params, this round's answers only, and the state untouched.

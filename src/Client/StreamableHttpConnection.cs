@@ -192,7 +192,7 @@ internal sealed class StreamableHttpConnection : ClientConnection
             var lastEventId = parser.LastEventId;
             if (string.IsNullOrEmpty(lastEventId) || SessionId is null)
             {
-                throw new McpClientException("The response stream ended before the response arrived; the request is lost (M-CL-07).");
+                throw new McpClientException("The response stream ended before the response arrived; the request is lost.");
             }
 
             attempts = seen ? 1 : attempts + 1;

@@ -29,6 +29,7 @@ internal static class Strings
     public const string NullRequestId = "Invalid request: a request 'id' must not be null.";
     public const string InvalidMethod = "Invalid request: 'method' must be a string.";
     public const string InvalidParamsMember = "Invalid request: 'params' must be an object or an array.";
+    public const string NullParams = "Invalid params: 'params' is null; omit it or send an object.";
     public const string RequestWithResult = "Invalid request: a message with 'method' must not carry 'result' or 'error'.";
     public const string ResultAndError = "Invalid request: a response must not carry both 'result' and 'error'.";
     public const string NoMethodResultOrError = "Invalid request: the message has no 'method', 'result' or 'error'.";

@@ -299,7 +299,7 @@ public sealed class McpContext : IDisposable
     {
         if (Session is null)
         {
-            throw new McpException(JsonRpcErrorCode.InternalError, $"{method} needs a server-to-client request, which a stateless server cannot send (CL-14).");
+            throw new McpException(JsonRpcErrorCode.InternalError, $"{method} needs a server-to-client request, which a stateless server cannot send.");
         }
 
         if (!Session.ClientReady)
@@ -386,4 +386,4 @@ internal sealed class InputRequiredException(Dictionary<string, InputRequest> re
 
 /// <summary>LC-06: a server-to-client request before the client sent notifications/initialized.</summary>
 internal sealed class ClientNotReadyException(string method)
-    : McpException(JsonRpcErrorCode.InternalError, $"{method} cannot be sent before the client's notifications/initialized (LC-06).");
+    : McpException(JsonRpcErrorCode.InternalError, $"{method} cannot be sent before the client's notifications/initialized.");

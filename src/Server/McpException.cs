@@ -71,3 +71,28 @@ public sealed class McpMissingCapabilityException : McpException
     /// <summary>The capability the request needs.</summary>
     public string Capability { get; }
 }
+
+/// <summary>
+/// Thrown by a tool to fail with an <c>isError</c> result whose text the client sees: "Tool 'x' failed: message".
+/// Any other unexpected exception shows the client only that the tool failed (see
+/// <see cref="McpServerOptions.IncludeExceptionDetails"/>).
+/// </summary>
+public class McpToolException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public McpToolException()
+    {
+    }
+
+    /// <summary>Creates the exception with the message the client sees.</summary>
+    public McpToolException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with the message the client sees and its cause (not shown).</summary>
+    public McpToolException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

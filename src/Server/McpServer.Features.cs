@@ -94,7 +94,7 @@ public sealed partial class McpServer
 
         if (!Tools.TryGet(scan.Name, out var tool))
         {
-            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Unknown tool: '{scan.Name}' (SV-09).");
+            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Unknown tool: '{ClientText.Clip(scan.Name)}'.");
         }
 
         using var mcp = new McpContext(this, context, scan.Name, default, null, false, null);
@@ -111,10 +111,10 @@ public sealed partial class McpServer
     {
         using var document = ParseParams(context);
         var root = document.RootElement;
-        var name = RequireString(root, "name", "tools/call needs params.name (SV-04).");
+        var name = RequireString(root, "name", "tools/call needs params.name.");
         if (!Tools.TryGet(name, out var tool))
         {
-            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Unknown tool: '{name}' (SV-09).");
+            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Unknown tool: '{ClientText.Clip(name)}'.");
         }
 
         var arguments = default(JsonElement);
@@ -122,7 +122,7 @@ public sealed partial class McpServer
         {
             if (args.ValueKind != JsonValueKind.Object)
             {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: arguments must be an object (SV-04).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: arguments must be an object.");
             }
 
             arguments = args;
@@ -136,6 +136,22 @@ public sealed partial class McpServer
     {
         var name = tool.Name;
         CallToolResult result;
+
+        // The arguments meet the tool's input schema before its handler runs: an isError result from 2025-11-25 on
+        // (the model can correct itself), -32602 before it.
+        var given = mcp.TryGetRawArguments(out _) ? mcp.Arguments : arguments;
+        if (tool.Validator.Validate(given.ValueKind == JsonValueKind.Undefined ? s_emptyArguments : given) is { } problem)
+        {
+            var message = $"Invalid arguments for tool '{name}': {problem}.";
+            if (!context.IsModern && context.ProtocolVersion < McpProtocolVersion.V2025_11_25)
+            {
+                throw new McpException(JsonRpcErrorCode.InvalidParams, message);
+            }
+
+            await WriteToolResultAsync(context, McpResults.Error(message)).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             result = await tool.Handler(mcp).ConfigureAwait(false);
@@ -160,11 +176,21 @@ public sealed partial class McpServer
         }
         catch (Exception e)
         {
-            // SV-09: an execution failure is a result with isError, never a crashed stream.
+            // SV-09: an execution failure is a result with isError, never a crashed stream. Its message stays in the
+            // log: exception text can hold paths, connection strings or user data (McpToolException's is shown).
             LogToolFailed(_logger, name, e);
-            result = McpResults.Error($"Tool '{name}' failed: {e.Message}");
+            result = McpResults.Error(e is McpToolException || _options.IncludeExceptionDetails
+                ? $"Tool '{name}' failed: {e.Message}"
+                : $"Tool '{name}' failed with an unexpected error.");
         }
 
+        await WriteToolResultAsync(context, result).ConfigureAwait(false);
+    }
+
+    private static readonly JsonElement s_emptyArguments = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private async Task WriteToolResultAsync(McpRequestContext context, CallToolResult result)
+    {
         var modern = context.IsModern;
         if (result.Content is [TextContent { Annotations: null, Meta: null } text] && result.StructuredContent is null && result.Meta is null && result.ResultType is null)
         {
@@ -234,7 +260,7 @@ public sealed partial class McpServer
                 name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 if (name is null)
                 {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name as a string (SV-04).");
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name as a string.");
                 }
             }
             else if (reader.ValueTextEquals("arguments"u8))
@@ -249,7 +275,7 @@ public sealed partial class McpServer
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: arguments must be an object (SV-04).");
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: arguments must be an object.");
                 }
             }
             else
@@ -262,7 +288,7 @@ public sealed partial class McpServer
 
         if (string.IsNullOrEmpty(name))
         {
-            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name (SV-04).");
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name.");
         }
 
         return new CallScan(name, hasArguments, arguments, hasInput);
@@ -274,7 +300,7 @@ public sealed partial class McpServer
     {
         using var document = ParseParams(context);
         var root = document.RootElement;
-        var uri = RequireString(root, "uri", "resources/read needs params.uri (SV-16).");
+        var uri = RequireString(root, "uri", "resources/read needs params.uri.");
         McpResourceHandler? handler = null;
         if (Resources.TryGet(uri, out var resource))
         {
@@ -297,7 +323,7 @@ public sealed partial class McpServer
         {
             // M-SV-11: -32602 in 2026-07-28; SV-20: -32002 with data.uri before. Never an empty contents.
             var data = JsonSerializer.SerializeToElement(new ResourceNotFoundErrorData { Uri = uri }, McpJsonContext.Default.ResourceNotFoundErrorData);
-            throw new McpException(context.IsModern ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, $"Resource not found: {uri}", data);
+            throw new McpException(context.IsModern ? JsonRpcErrorCode.InvalidParams : JsonRpcErrorCode.ResourceNotFound, $"Resource not found: {ClientText.Clip(uri)}", data);
         }
 
         using var mcp = CreateContext(context, McpMethods.ResourcesRead, uri, default, root);
@@ -331,7 +357,7 @@ public sealed partial class McpServer
     private async Task SubscribeAsync(McpRequestContext context, bool subscribe)
     {
         var request = context.Message.DeserializeParams(McpJsonContext.Default.ResourceUriParams)
-            ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: needs uri (SV-18).");
+            ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: needs uri.");
         if (context.Session is { } session)
         {
             var subscriptions = GetState(session).Subscriptions;
@@ -354,10 +380,10 @@ public sealed partial class McpServer
     {
         using var document = ParseParams(context);
         var root = document.RootElement;
-        var name = RequireString(root, "name", "prompts/get needs params.name (SV-25).");
+        var name = RequireString(root, "name", "prompts/get needs params.name.");
         if (!Prompts.TryGet(name, out var prompt))
         {
-            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Unknown prompt: '{name}' (SV-26).");
+            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Unknown prompt: '{ClientText.Clip(name)}'.");
         }
 
         var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -366,7 +392,7 @@ public sealed partial class McpServer
         {
             if (args.ValueKind != JsonValueKind.Object)
             {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: prompt arguments must be an object of strings (SV-25).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: prompt arguments must be an object of strings.");
             }
 
             rawArguments = args;
@@ -374,7 +400,7 @@ public sealed partial class McpServer
             {
                 if (arg.Value.ValueKind != JsonValueKind.String)
                 {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: prompt argument '{arg.Name}' must be a string (SV-25).");
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: prompt argument '{ClientText.Clip(arg.Name)}' must be a string.");
                 }
 
                 arguments[arg.Name] = arg.Value.GetString()!;
@@ -385,7 +411,7 @@ public sealed partial class McpServer
         {
             if (declared.Required == true && !arguments.ContainsKey(declared.Name))
             {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: prompt '{name}' needs argument '{declared.Name}' (SV-26).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: prompt '{name}' needs argument '{declared.Name}'.");
             }
         }
 
@@ -415,14 +441,14 @@ public sealed partial class McpServer
     private async Task CompleteAsync(McpRequestContext context)
     {
         var request = context.Message.DeserializeParams(McpJsonContext.Default.CompleteRequestParams)
-            ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: completion/complete needs ref and argument (UT-23).");
+            ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: completion/complete needs ref and argument.");
         McpCompletionHandler? handler;
         switch (request.Ref.Type)
         {
             case "ref/prompt":
                 if (request.Ref.Name is not { } promptName || !Prompts.TryGet(promptName, out var prompt))
                 {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown prompt '{request.Ref.Name}' (UT-25).");
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown prompt '{ClientText.Clip(request.Ref.Name)}'.");
                 }
 
                 handler = prompt.Complete;
@@ -431,13 +457,13 @@ public sealed partial class McpServer
                 var template = ResourceTemplates.Items.FirstOrDefault(t => t.Definition.UriTemplate == request.Ref.Uri);
                 if (template is null && (request.Ref.Uri is null || !Resources.TryGet(request.Ref.Uri, out _)))
                 {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown resource or template '{request.Ref.Uri}' (UT-25).");
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown resource or template '{ClientText.Clip(request.Ref.Uri)}'.");
                 }
 
                 handler = template?.Complete;
                 break;
             default:
-                throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: ref.type must be ref/prompt or ref/resource, not '{request.Ref.Type}' (UT-23).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: ref.type must be ref/prompt or ref/resource, not '{ClientText.Clip(request.Ref.Type)}'.");
         }
 
         IReadOnlyDictionary<string, string>? contextArguments = request.Context?.Arguments is { } ca ? new Dictionary<string, string>(ca, StringComparer.Ordinal) : null;
@@ -468,15 +494,15 @@ public sealed partial class McpServer
         {
             if (state.ValueKind != JsonValueKind.String || state.GetString() is not { } text || text.Length > _options.MaxRequestStateLength)
             {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: requestState must be the string this server issued (M-MR-07).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: requestState must be the string this server issued.");
             }
 
             var contents = _stateProtector.Open(text, out var error)
-                ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: " + error + " (M-MR-11)");
+                ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: " + error + "");
             if (contents.Method != method || contents.Name != name || contents.ArgumentsDigest != RequestStateProtector.DigestArguments(arguments)
                 || contents.Principal != RequestStateProtector.DigestPrincipal(context.User))
             {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: requestState belongs to a different request (M-MR-12).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: requestState belongs to a different request.");
             }
 
             answers = contents.Answers;
@@ -489,7 +515,7 @@ public sealed partial class McpServer
             // M-MR-14: malformed input is a JSON-RPC error; unknown keys are ignored; missing answers are asked again.
             if (responses.ValueKind != JsonValueKind.Object)
             {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: inputResponses must be an object mapping each inputRequests key to its result (M-MR-10).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: inputResponses must be an object mapping each inputRequests key to its result.");
             }
 
             answers ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -497,7 +523,7 @@ public sealed partial class McpServer
             {
                 if (response.Value.ValueKind != JsonValueKind.Object)
                 {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: inputResponses[\"{response.Name}\"] must be an ElicitResult, CreateMessageResult or ListRootsResult object (M-MR-10).");
+                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: inputResponses[\"{response.Name}\"] must be an ElicitResult, CreateMessageResult or ListRootsResult object.");
                 }
 
                 answers[response.Name] = response.Value.Clone();

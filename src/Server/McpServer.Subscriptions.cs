@@ -81,7 +81,7 @@ public sealed partial class McpServer
         var request = context.Message.DeserializeParams(McpJsonContext.Default.SubscriptionsListenRequestParams);
         if (request?.Notifications is not { } filter)
         {
-            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: subscriptions/listen needs params.notifications (M-SB-01).");
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: subscriptions/listen needs params.notifications.");
         }
 
         // M-SB-04: honour only what this server advertises.

@@ -164,7 +164,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         }
         catch (JsonException e) when (!context.HasResponded)
         {
-            await context.RespondErrorAsync(JsonRpcErrorCode.InvalidParams, "Invalid params: " + e.Message).ConfigureAwait(false);
+            await context.RespondErrorAsync(JsonRpcErrorCode.InvalidParams, "Invalid params: " + JsonErrorText.Describe(e) + ".").ConfigureAwait(false);
         }
     }
 
@@ -218,7 +218,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     private async Task InitializeAsync(McpRequestContext context)
     {
         var request = context.Message.DeserializeParams(McpJsonContext.Default.InitializeRequestParams)
-            ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: initialize needs protocolVersion, capabilities and clientInfo (LC-02).");
+            ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: initialize needs protocolVersion, capabilities and clientInfo.");
 
         // LC-09: echo a version we support, otherwise offer our newest session-era version.
         var negotiated = McpProtocolVersions.TryParse(request.ProtocolVersion, out var proposed) && !proposed.IsModern()
@@ -259,7 +259,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         var request = context.Message.DeserializeParams(McpJsonContext.Default.SetLevelRequestParams);
         if (request is null)
         {
-            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: level must be one of debug, info, notice, warning, error, critical, alert, emergency (UT-18).");
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: level must be one of debug, info, notice, warning, error, critical, alert, emergency.");
         }
 
         if (context.Session is { } session)
@@ -399,7 +399,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
             if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } cursor || !cursor.StartsWith('o')
                 || !int.TryParse(cursor.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset < 0 || offset > count)
             {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: unknown or stale cursor (UT-27).");
+                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: unknown or stale cursor.");
             }
 
             return offset;

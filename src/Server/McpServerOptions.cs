@@ -14,6 +14,13 @@ public sealed class McpServerOptions
     /// <summary>Items per page of tools/list, prompts/list, resources/list and resources/templates/list (UT-26).</summary>
     public int PageSize { get; set; } = 100;
 
+    /// <summary>
+    /// Whether a tool's unexpected exception shows its message to the client. Default false: the client gets
+    /// "Tool 'x' failed with an unexpected error." and the log gets the exception; throw <see cref="McpToolException"/>
+    /// for a message meant for the client, or <see cref="McpException"/> for a JSON-RPC error.
+    /// </summary>
+    public bool IncludeExceptionDetails { get; set; }
+
     /// <summary>The <c>ttlMs</c> hint on 2026-07-28 list results and server/discover (M-SV-03).</summary>
     public TimeSpan ListCacheTtl { get; set; } = TimeSpan.FromMinutes(1);
 

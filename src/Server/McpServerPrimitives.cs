@@ -29,7 +29,11 @@ public sealed class McpServerTool
         Definition = definition;
         Handler = handler;
         HeaderAnnotations = headers;
+        Validator = ToolArgumentValidator.Create(definition.InputSchema);
     }
+
+    /// <summary>Checks arguments against the input schema before the handler runs.</summary>
+    internal ToolArgumentValidator Validator { get; }
 
     /// <summary>The definition listed by tools/list.</summary>
     public Tool Definition { get; }
@@ -59,7 +63,7 @@ public sealed class McpServerTool
         ValidateName(name);
         if (inputSchema.ValueKind != JsonValueKind.Object || !inputSchema.TryGetProperty("type", out var type) || !type.ValueEquals("object"u8))
         {
-            throw new ArgumentException("A tool's input schema is a JSON object with \"type\": \"object\" at the root (SV-02, M-SV-09).", nameof(inputSchema));
+            throw new ArgumentException("A tool's input schema is a JSON object with \"type\": \"object\" at the root.", nameof(inputSchema));
         }
 
         if (!ToolHeaderAnnotations.TryGetAnnotations(inputSchema, out var headers, out var error))
@@ -112,7 +116,7 @@ public sealed class McpServerTool
             }
             catch (JsonException e)
             {
-                return McpResults.Error($"Invalid arguments for tool '{name}': {e.Message}");
+                return McpResults.Error($"Invalid arguments for tool '{name}': {JsonErrorText.Describe(e)}.");
             }
 
             if (args is null)
@@ -158,14 +162,14 @@ public sealed class McpServerTool
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name.Length > 128)
         {
-            throw new ArgumentException("A tool name has at most 128 characters (SV-03).", nameof(name));
+            throw new ArgumentException("A tool name has at most 128 characters.", nameof(name));
         }
 
         foreach (var c in name)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
             {
-                throw new ArgumentException($"Tool name '{name}' has '{c}'; only A-Z, a-z, 0-9, '_', '-' and '.' are allowed (SV-03).", nameof(name));
+                throw new ArgumentException($"Tool name '{name}' has '{c}'; only A-Z, a-z, 0-9, '_', '-' and '.' are allowed.", nameof(name));
             }
         }
     }

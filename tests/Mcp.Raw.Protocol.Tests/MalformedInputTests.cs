@@ -130,7 +130,7 @@ public sealed class MalformedInputTests
         Add("params string", """{"jsonrpc":"2.0","id":1,"method":"x","params":"a"}""", Invalid);
         Add("params number", """{"jsonrpc":"2.0","id":1,"method":"x","params":1}""", Invalid);
         Add("params true", """{"jsonrpc":"2.0","id":1,"method":"x","params":true}""", Invalid);
-        Add("params null", """{"jsonrpc":"2.0","id":1,"method":"x","params":null}""", Invalid);
+        Add("params null", """{"jsonrpc":"2.0","id":1,"method":"x","params":null}""", JsonRpcErrorCode.InvalidParams);
         Add("request with result", """{"jsonrpc":"2.0","id":1,"method":"x","result":{}}""", Invalid);
         Add("request with error", """{"jsonrpc":"2.0","id":1,"method":"x","error":{"code":1,"message":"m"}}""", Invalid);
         Add("notification with result", """{"jsonrpc":"2.0","method":"x","result":{}}""", Invalid);

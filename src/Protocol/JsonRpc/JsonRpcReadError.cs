@@ -24,7 +24,9 @@ public readonly struct JsonRpcReadError
     public RequestId Id { get; }
 
     /// <summary>The JSON-RPC error code: -32700 when the bytes are not JSON, otherwise -32600.</summary>
-    public int Code => IsParseError(Reason) ? JsonRpcErrorCode.ParseError : JsonRpcErrorCode.InvalidRequest;
+    public int Code => IsParseError(Reason) ? JsonRpcErrorCode.ParseError
+        : Reason == JsonRpcReadErrorReason.NullParams ? JsonRpcErrorCode.InvalidParams
+        : JsonRpcErrorCode.InvalidRequest;
 
     /// <summary>Whether the whole body was refused (as opposed to one message of a valid body).</summary>
     public bool IsBodyError => Reason is <= JsonRpcReadErrorReason.BatchNotAllowed and not JsonRpcReadErrorReason.None;
@@ -50,6 +52,7 @@ public readonly struct JsonRpcReadError
         JsonRpcReadErrorReason.NullRequestId => Strings.NullRequestId,
         JsonRpcReadErrorReason.InvalidMethod => Strings.InvalidMethod,
         JsonRpcReadErrorReason.InvalidParams => Strings.InvalidParamsMember,
+        JsonRpcReadErrorReason.NullParams => Strings.NullParams,
         JsonRpcReadErrorReason.RequestWithResult => Strings.RequestWithResult,
         JsonRpcReadErrorReason.ResultAndError => Strings.ResultAndError,
         JsonRpcReadErrorReason.NoMethodResultOrError => Strings.NoMethodResultOrError,

@@ -78,4 +78,7 @@ public enum JsonRpcReadErrorReason : byte
 
     /// <summary><c>error</c> is not an object with an integer <c>code</c> and a string <c>message</c>.</summary>
     InvalidErrorObject,
+
+    /// <summary><c>params</c> is an explicit <c>null</c>: answered with -32602 (invalid params), never -32603.</summary>
+    NullParams,
 }

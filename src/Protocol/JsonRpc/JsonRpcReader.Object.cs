@@ -29,6 +29,7 @@ public static partial class JsonRpcReader
         Method = 8,
         Params = 16,
         ErrorObject = 32,
+        NullParams = 64,
     }
 
     private static Member MatchMember(ref Utf8JsonReader reader)
@@ -170,8 +171,8 @@ public static partial class JsonRpcReader
                     }
                     else
                     {
-                        // JSON-RPC: params, when present, must be a structured value.
-                        defects |= Defect.Params;
+                        // JSON-RPC: params, when present, must be a structured value; null is told apart (-32602).
+                        defects |= reader.TokenType == JsonTokenType.Null ? Defect.NullParams : Defect.Params;
                     }
 
                     break;
@@ -206,6 +207,7 @@ public static partial class JsonRpcReader
                 : (defects & Defect.Id) != 0 ? JsonRpcReadErrorReason.InvalidId
                 : (defects & Defect.Method) != 0 ? JsonRpcReadErrorReason.InvalidMethod
                 : (defects & Defect.Params) != 0 ? JsonRpcReadErrorReason.InvalidParams
+                : (defects & Defect.NullParams) != 0 ? JsonRpcReadErrorReason.NullParams
                 : JsonRpcReadErrorReason.InvalidErrorObject;
         }
         else if ((seen & Member.JsonRpc) == 0)

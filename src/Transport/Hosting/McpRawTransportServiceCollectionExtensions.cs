@@ -18,7 +18,8 @@ public static class McpRawTransportServiceCollectionExtensions
     public static IServiceCollection AddMcpRawTransport(this IServiceCollection services, Action<StreamableHttpOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<StreamableHttpOptions>();
+        services.AddOptions<StreamableHttpOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<StreamableHttpOptions>, Mcp.Raw.Transport.Hosting.StreamableHttpOptionsValidator>());
         if (configure is not null)
         {
             services.Configure(configure);

@@ -47,6 +47,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(owner);
         var quota = owner.Principal is null ? _options.MaxAnonymousSessionsPerAddress : _options.MaxSessionsPerPrincipal;
+        var quotaKey = QuotaKey(owner, legacySse);
         McpSession? evicted = null;
         string? evictReason = null;
         McpSession session;
@@ -59,9 +60,9 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
 
             // The victim leaves the table in the same step as the new session enters it, so concurrent creators never
             // race for the freed slot.
-            if (_perOwner.GetValueOrDefault(owner.QuotaKey) >= quota)
+            if (_perOwner.GetValueOrDefault(quotaKey) >= quota)
             {
-                evicted = FindEvictable(owner.QuotaKey);
+                evicted = FindEvictable(quotaKey);
                 evictReason = "its owner reached the per-client session cap";
                 if (evicted is null)
                 {
@@ -89,7 +90,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
                 EventStore = legacySse ? null : _events,
             };
             _sessions[session.Id] = session;
-            _perOwner[owner.QuotaKey] = _perOwner.GetValueOrDefault(owner.QuotaKey) + 1;
+            _perOwner[quotaKey] = _perOwner.GetValueOrDefault(quotaKey) + 1;
             if (legacySse)
             {
                 _httpSse2024++;
@@ -147,7 +148,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
             return false;
         }
 
-        var key = session.Owner.QuotaKey;
+        var key = QuotaKey(session.Owner, session.IsLegacySse);
         if (_perOwner.TryGetValue(key, out var owned))
         {
             if (owned <= 1)
@@ -196,6 +197,12 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
         }
     }
 
+    /// <summary>
+    /// 2024-11-05 connections count apart from 2025 sessions: a client holding its most HTTP+SSE streams can still
+    /// initialize (and the HTTP+SSE total has its own cap).
+    /// </summary>
+    private static string QuotaKey(SessionOwner owner, bool legacySse) => legacySse ? owner.QuotaKey + "|2024-11-05" : owner.QuotaKey;
+
     /// <summary>Session tags appear in event ids: a tag is never shared by two live sessions.</summary>
     private string NewUniqueTag()
     {
@@ -216,7 +223,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
         foreach (var (_, session) in _sessions)
         {
             if (session.ActiveRequests == 0 && session.Standalone is null && !session.IsDisposed
-                && (quotaKey is null || session.Owner.QuotaKey == quotaKey)
+                && (quotaKey is null || QuotaKey(session.Owner, session.IsLegacySse) == quotaKey)
                 && (oldest is null || session.LastActivity < oldest.LastActivity))
             {
                 oldest = session;
