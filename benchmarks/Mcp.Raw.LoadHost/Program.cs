@@ -16,6 +16,7 @@ if (mode == "mcp")
     {
         o.Stateless = args.Contains("--stateless");
         o.MaxSessions = 100_000;
+        o.MaxAnonymousSessionsPerAddress = 100_000; // W4 holds 10,000 idle sessions from one loopback address
     });
     builder.Services.AddSingleton<IMcpMessageHandler, LoadHandler>();
 }

@@ -30,7 +30,7 @@ start() { # name port args...
   local name="$1" port="$2"; shift 2
   local dll="$HOST_DLL"
   if [ "$1" = mcp ] && [ "$MCP_SERVER" = demo ]; then
-    shift; dll="$DEMO_DLL"; set -- serve --quiet --sse-path none "$@"
+    shift; dll="$DEMO_DLL"; set -- serve --quiet --sse-path none --max-sessions-per-client 100000 "$@"
   fi
   DOTNET_gcServer=0 taskset -c 0 dotnet "$dll" "$@" --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 &
   local pid=$!; PIDS+=("$pid"); echo "$pid" > "$WORK/$name.pid"

@@ -120,7 +120,12 @@ public sealed class ToolsTests
         var session = await host.InitializeAsync();
         var reply = await host.RequestAsync(session, "tools/call", """{"name":"boom"}""");
         reply.Result["isError"]!.GetValue<bool>().Should().BeTrue();
-        Reply.Text(reply.Result).Should().Contain("disk on fire");
+
+        // An unexpected exception's text stays in the log (it may hold paths or secrets); McpToolException's is shown.
+        Reply.Text(reply.Result).Should().Be("Tool 'boom' failed with an unexpected error.").And.NotContain("disk on fire");
+        host.Server.Tools.Add(McpServerTool.Create("refuse", "throws for the client", """{"type":"object"}""", _ => throw new McpToolException("quota exhausted")));
+        var shown = await host.RequestAsync(session, "tools/call", """{"name":"refuse"}""");
+        Reply.Text(shown.Result).Should().Contain("quota exhausted");
         (await host.RequestAsync(session, "ping")).Result.ToJsonString().Should().Be("{}");
     }
 

@@ -61,9 +61,10 @@ internal sealed class StreamableHttpOptionsValidator : IValidateOptions<Streamab
             failures.Add($"StreamableHttpOptions.LegacyMessagesPath must start with '/' (it is '{options.LegacyMessagesPath}').");
         }
 
-        if (options.ModernVersions.Count == 0 || options.ModernVersions.Any(v => !Protocol.Mcp.McpProtocolVersions.IsModern(v)))
+        // Empty is allowed: a server that speaks only the 2025 session eras.
+        if (options.ModernVersions.Any(v => !Protocol.Mcp.McpProtocolVersions.IsModern(v)))
         {
-            failures.Add("StreamableHttpOptions.ModernVersions must list at least one version, each a 2026-07-28-era version.");
+            failures.Add("StreamableHttpOptions.ModernVersions may list only 2026-07-28-era versions.");
         }
 
         foreach (var origin in options.AllowedOrigins)
