@@ -8,12 +8,12 @@
 # MCP_SERVER=transport it is benchmarks/Mcp.Raw.LoadHost instead (the transport with a hand-written handler).
 # The raw Kestrel baseline reads the body and writes a fixed answer of the same size, as JSON or as SSE.
 #
-# Usage: benchmarks/load/run.sh [W1 W2 W3 W4 W5 W6 W6b]   (default: all)
+# Usage: benchmarks/load/run.sh [W1 W2 W3 W4 W5 W6 W6b W7]   (default: all)
 # Environment: ROUNDS (5), WARMUP (3 s), DURATION (10 s), CONNECTIONS (64), MCP_SERVER (demo | transport)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${ROUNDS:-5}"; WARMUP="${WARMUP:-3}"; DURATION="${DURATION:-10}"; CONNECTIONS="${CONNECTIONS:-64}"
-WORKLOADS=("$@"); [ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(W1 W2 W3 W6 W6b W5 W4)
+WORKLOADS=("$@"); [ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(W1 W2 W3 W6 W6b W7 W5 W4)
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 2; }
 command -v taskset >/dev/null || { echo "taskset not found (util-linux)" >&2; exit 2; }
 
@@ -104,6 +104,19 @@ for i in $(seq 1 64); do
 done
 W3=$(lua W3 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"$TEXT\"}}}" "$TEXT" "" "$WORK/sessions.txt")
 
+# W7: W2's call in 64 initialized 2025-11-25 sessions: resumable SSE streams (priming event, event ids, the event
+# store). The raw baseline gets the same script and answers W2's fixed SSE bytes (no ids: the ceiling).
+: > "$WORK/sessions7.txt"
+for i in $(seq 1 64); do
+  sid=$(curl -s -D - -o /dev/null "http://127.0.0.1:$MCP/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"wrk","version":"1"}}}' \
+    | tr -d '\r' | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: //p')
+  curl -s -o /dev/null "http://127.0.0.1:$MCP/mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H "Mcp-Session-Id: $sid" -H 'MCP-Protocol-Version: 2025-11-25' -d '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+  echo "$sid" >> "$WORK/sessions7.txt"
+done
+W7=$(lua W7 '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"progress","arguments":{"steps":10},"_meta":{"progressToken":1}}}' '"text":"done"' 'wrk.headers["MCP-Protocol-Version"] = "2025-11-25"' "$WORK/sessions7.txt")
+
 run_wrk() { # pid url script conns seconds -> "rps p50 p99 requests bad cpu_us_per_req"
   local pid="$1" url="$2" script="$3" conns="$4" secs="$5"
   taskset -c 1 wrk -t1 -c"$conns" -d"${WARMUP}s" -s "$script" "$url" >/dev/null 2>&1 || true
@@ -133,6 +146,7 @@ for w in "${WORKLOADS[@]}"; do
     W3) mpid=$(cat "$WORK/mcpstate.pid"); murl="http://127.0.0.1:$MCP/mcp"; ms="$W3"; rs="$W3"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
     W5) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W5"; rs="$W5"; rurl="http://127.0.0.1:$RAW/mcp"; c=8 ;;
     W6) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6"; rs="$W6"; rurl="http://127.0.0.1:$RAW/mcp"; c="$CONNECTIONS" ;;
+    W7) mpid=$(cat "$WORK/mcpstate.pid"); murl="http://127.0.0.1:$MCP/mcp"; ms="$W7"; rs="$W7"; rurl="http://127.0.0.1:$RAW/mcp?sse"; c="$CONNECTIONS" ;;
     W6b) mpid=$(cat "$WORK/mcp.pid"); murl="http://127.0.0.1:$MCPS/mcp"; ms="$W6b"; rs="$W6b"; rurl="http://127.0.0.1:$RAW/mcp?sse"; c="$CONNECTIONS" ;;
     W4) node benchmarks/load/w4.mjs "http://127.0.0.1:$MCP/mcp" "$(cat "$WORK/mcpstate.pid")"
         node benchmarks/load/w4-floor.mjs "http://127.0.0.1:$RAW" "$(cat "$WORK/raw.pid")"; continue ;;

@@ -137,10 +137,12 @@ public sealed partial class McpServer
         var name = tool.Name;
         CallToolResult result;
 
-        // The arguments meet the tool's input schema before its handler runs: an isError result from 2025-11-25 on
-        // (the model can correct itself), -32602 before it.
-        var given = mcp.TryGetRawArguments(out _) ? mcp.Arguments : arguments;
-        if (tool.Validator.Validate(given.ValueKind == JsonValueKind.Undefined ? s_emptyArguments : given) is { } problem)
+        // The arguments meet the tool's input schema before its handler runs (SV-10): an isError result from 2025-11-25
+        // on (M-SV-08: the model can correct itself), -32602 before it. Read straight from the request's bytes on the
+        // fast path, from the DOM's own bytes on the MRTR path.
+        var problem = mcp.TryGetRawArguments(out var raw) ? tool.Validator.Validate(raw)
+            : tool.Validator.Validate(arguments.ValueKind == JsonValueKind.Object ? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(arguments) : default);
+        if (problem is not null)
         {
             var message = $"Invalid arguments for tool '{name}': {problem}.";
             if (!context.IsModern && context.ProtocolVersion < McpProtocolVersion.V2025_11_25)
@@ -186,8 +188,6 @@ public sealed partial class McpServer
 
         await WriteToolResultAsync(context, result).ConfigureAwait(false);
     }
-
-    private static readonly JsonElement s_emptyArguments = JsonDocument.Parse("{}").RootElement.Clone();
 
     private async Task WriteToolResultAsync(McpRequestContext context, CallToolResult result)
     {

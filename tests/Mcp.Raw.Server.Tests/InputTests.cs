@@ -29,7 +29,7 @@ public sealed class InputTests
     [TestCase("echo", "{}", "arguments.text is required")]
     [TestCase("process_files", "{\"items\":null}", "arguments.items must be an array, not null")]
     [TestCase("process_files", "{\"items\":[1]}", "arguments.items[0] must be a string, not a number")]
-    public async Task WrongArguments_AreAnIsErrorResult_From2025_11_25(string tool, string arguments, string expected)
+    public async Task WrongArguments_AreAnIsErrorResult_From2025_11_25_SV10_MSV08(string tool, string arguments, string expected)
     {
         var session = await _host.InitializeAsync(version: "2025-11-25");
         var reply = await CallAsync(session, "2025-11-25", tool, arguments);
@@ -39,7 +39,7 @@ public sealed class InputTests
 
     [TestCase("2025-06-18")]
     [TestCase("2025-03-26")]
-    public async Task WrongArguments_AreInvalidParams_InEarlierEras(string version)
+    public async Task WrongArguments_AreInvalidParams_InEarlierEras_SV09(string version)
     {
         var session = await _host.InitializeAsync(version: version);
         var reply = await CallAsync(session, version, "echo", "{\"text\":null}");
@@ -48,7 +48,7 @@ public sealed class InputTests
     }
 
     [Test]
-    public async Task ValidArguments_StillReachTheHandler()
+    public async Task ValidArguments_StillReachTheHandler_SV10()
     {
         var session = await _host.InitializeAsync(version: "2025-11-25");
         var reply = await CallAsync(session, "2025-11-25", "echo", "{\"text\":\"hi\"}");
@@ -56,7 +56,7 @@ public sealed class InputTests
     }
 
     [Test]
-    public async Task Initialize_WithANonStringProtocolVersion_IsInvalidParams()
+    public async Task Initialize_WithANonStringProtocolVersion_IsInvalidParams_LC02()
     {
         var reply = await _host.SendAsync(DemoHost.Post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":1,\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}}"), HttpStatusCode.OK);
         ((int)reply.Error["code"]!).Should().Be(-32602);
@@ -67,7 +67,7 @@ public sealed class InputTests
     [TestCase("tools/list")]
     [TestCase("initialize")]
     [TestCase("ping")]
-    public async Task ExplicitNullParams_AreInvalidParams_NeverInternalError(string method)
+    public async Task ExplicitNullParams_AreInvalidParams_NeverInternalError_JR10(string method)
     {
         var session = await _host.InitializeAsync(version: "2025-11-25");
         using var request = DemoHost.Post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"" + method + "\",\"params\":null}", method == "initialize" ? null : session, "2025-11-25");
@@ -78,7 +78,7 @@ public sealed class InputTests
     }
 
     [Test]
-    public async Task ErrorMessages_EchoClientNamesCut_AndCarryNoChecklistIds()
+    public async Task ErrorMessages_EchoClientNamesCut_AndCarryNoChecklistIds_JR07()
     {
         var session = await _host.InitializeAsync(version: "2025-11-25");
         var longName = new string('n', 5000);

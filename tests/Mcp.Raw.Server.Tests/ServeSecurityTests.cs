@@ -69,7 +69,7 @@ public sealed class ServeSecurityTests
     [TestCase("2.0", "pem")]
     [TestCase("1.1", "pem")]
     [TestCase("2.0", "pfx")]
-    public async Task Https_Http2AndHttp11_StreamSseLive(string version, string format)
+    public async Task Https_Http2AndHttp11_StreamSseLive_A14(string version, string format)
     {
         var security = format == "pem"
             ? new ServeSecurity { CertPath = Path.Combine(_dir, "cert.pem"), CertKeyPath = Path.Combine(_dir, "key.pem") }
@@ -119,7 +119,7 @@ public sealed class ServeSecurityTests
     }
 
     [Test]
-    public async Task ApiKey_IsRequired_OnEveryEra_AndAcceptedOverTls()
+    public async Task ApiKey_IsRequired_OnEveryEra_AndAcceptedOverTls_SEC05_A11()
     {
         const string key = "serve-key-0123456789";
         var (app, address) = await StartAsync(new ServeSecurity { ApiKeys = [key], CertPath = Path.Combine(_dir, "cert.pem"), CertKeyPath = Path.Combine(_dir, "key.pem") });
@@ -166,7 +166,7 @@ public sealed class ServeSecurityTests
     }
 
     [Test]
-    public async Task Serve_RefusesToStart_OnAnExposedAddressWithoutAuthentication()
+    public async Task Serve_RefusesToStart_OnAnExposedAddressWithoutAuthentication_SEC04_SEC05()
     {
         var error = new StringWriter();
         var previous = Console.Error;
@@ -184,6 +184,6 @@ public sealed class ServeSecurityTests
     }
 
     [Test]
-    public void HttpsWithoutCertificate_IsRefused() =>
+    public void HttpsWithoutCertificate_IsRefused_A14() =>
         ServeSecurity.Check("https://127.0.0.1:8443", new ServeSecurity()).Should().Contain("--cert");
 }

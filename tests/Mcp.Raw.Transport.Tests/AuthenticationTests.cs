@@ -225,7 +225,7 @@ public sealed class AuthenticationTests
     }
 
     [Test]
-    public async Task EveryEra_IsAuthenticated_A11()
+    public async Task EveryEra_IsAuthenticated_A11_TR72()
     {
         // 2025 session: initialize without a token.
         var init = TestServer.Post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");

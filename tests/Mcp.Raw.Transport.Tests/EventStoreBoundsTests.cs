@@ -17,7 +17,7 @@ public sealed class EventStoreBoundsTests
     }
 
     [Test]
-    public async Task PerSession_FinishedStreamsGoFirst_ThenOldestEvents()
+    public async Task PerSession_FinishedStreamsGoFirst_ThenOldestEvents_TR44()
     {
         var store = Store(o => o.MaxEventBytesPerSession = 1_000);
         for (var i = 1; i <= 5; i++)
@@ -43,7 +43,7 @@ public sealed class EventStoreBoundsTests
     }
 
     [Test]
-    public async Task Total_OldestFinishedStreamOfAnySessionGoesFirst()
+    public async Task Total_OldestFinishedStreamOfAnySessionGoesFirst_TR44()
     {
         var store = Store(o => o.MaxEventStoreBytes = 2_000);
         for (var s = 0; s < 10; s++)
@@ -59,7 +59,7 @@ public sealed class EventStoreBoundsTests
     }
 
     [Test]
-    public async Task AnEventLargerThanTheStreamCap_IsNotRetained_AndAResumeIntoItIsRefused()
+    public async Task AnEventLargerThanTheStreamCap_IsNotRetained_AndAResumeIntoItIsRefused_TR43()
     {
         var store = Store(o => o.MaxEventBytesPerStream = 100);
         var key = new StreamKey("s", "1");
@@ -70,7 +70,7 @@ public sealed class EventStoreBoundsTests
     }
 
     [Test]
-    public async Task FinishedStreams_HaveTheirOwnShorterRetention()
+    public async Task FinishedStreams_HaveTheirOwnShorterRetention_TR44()
     {
         var time = new ManualTime();
         var store = Store(o =>
@@ -90,7 +90,7 @@ public sealed class EventStoreBoundsTests
     }
 
     [Test]
-    public async Task AnEvictedStreamThatStartsAgain_NeverReusesItsEventIds()
+    public async Task AnEvictedStreamThatStartsAgain_NeverReusesItsEventIds_TR38()
     {
         var time = new ManualTime();
         var store = Store(o => o.EventRetention = TimeSpan.FromSeconds(10), time);
@@ -111,7 +111,7 @@ public sealed class EventStoreBoundsTests
     }
 
     [Test]
-    public async Task Replay_ReadsFromItsPosition_InOrder()
+    public async Task Replay_ReadsFromItsPosition_InOrder_TR41()
     {
         var store = Store(o => o.MaxEventsPerStream = 100_000);
         var key = new StreamKey("s", "1");

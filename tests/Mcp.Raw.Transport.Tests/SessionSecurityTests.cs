@@ -45,7 +45,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task RequireAuthorization_CoversEveryRoute_AllEras_A11()
+    public async Task RequireAuthorization_CoversEveryRoute_AllEras_A11_TR72()
     {
         await using var server = await TestServer.StartAsync(
             null,
@@ -75,7 +75,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task TwoMappings_EachWithItsOwnHttpSse2024Paths_DoNotCollide()
+    public async Task TwoMappings_EachWithItsOwnHttpSse2024Paths_DoNotCollide_TR70()
     {
         await using var server = await TestServer.StartAsync(null, null, app =>
         {
@@ -119,7 +119,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task AnotherPrincipal_GetsNotFound_OnPostGetResumeAndDelete_SEC07()
+    public async Task AnotherPrincipal_GetsNotFound_OnPostGetResumeAndDelete_SEC06_SEC07()
     {
         await using var server = await StartWithKeysAsync();
         var session = await InitializeAsync(server, AliceKey);
@@ -169,7 +169,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task PrincipalAtItsSessionCap_EvictsItsOwnIdleSession_ThenGets429()
+    public async Task PrincipalAtItsSessionCap_EvictsItsOwnIdleSession_ThenGets429_SEC07_TR60()
     {
         await using var server = await StartWithKeysAsync(o => o.MaxSessionsPerPrincipal = 2);
         var first = await InitializeAsync(server, AliceKey);
@@ -200,7 +200,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task HttpSse2024Connections_HaveTheirOwnCap_503_AndSessionsStillWork()
+    public async Task HttpSse2024Connections_HaveTheirOwnCap_503_AndSessionsStillWork_TR60_TR72()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxHttpSse2024Sessions = 2);
         var open = new List<HttpResponseMessage>();
@@ -227,7 +227,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task RequestsInFlightPerSession_AreCapped_429()
+    public async Task RequestsInFlightPerSession_AreCapped_429_SV10()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxRequestsInFlightPerSession = 1);
         var id = await server.InitializeAsync();
@@ -243,7 +243,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task Churn_InitializeCallDelete_NoLiveSessionIsEverRefused()
+    public async Task Churn_InitializeCallDelete_NoLiveSessionIsEverRefused_LC07_TR60()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxSessions = 50);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CurrentContext.CancellationToken);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Mcp.Raw.Transport.Authentication;
 
@@ -126,6 +125,5 @@ internal sealed record ServeSecurity
             : X509CertificateLoader.LoadPkcs12FromFile(CertPath, CertPassword);
     }
 
-    private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    private static bool IsLoopback(Uri uri) => Transport.Security.Loopback.IsLoopbackHost(uri.Host);
 }

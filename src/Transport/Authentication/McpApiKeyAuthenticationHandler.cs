@@ -9,7 +9,31 @@ using Microsoft.Extensions.Options;
 namespace Mcp.Raw.Transport.Authentication;
 
 /// <summary>One API key: its name (the principal's subject, never the key itself), the secret, and the scopes it grants.</summary>
-public sealed record McpApiKey(string Name, string Key, params string[] Scopes);
+public sealed class McpApiKey
+{
+    /// <summary>Creates the key.</summary>
+    public McpApiKey(string name, string key, params string[] scopes)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(key);
+        Name = name;
+        Key = key;
+        Scopes = scopes ?? [];
+        Digest = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    }
+
+    /// <summary>The key's name: the principal's subject.</summary>
+    public string Name { get; }
+
+    /// <summary>The secret.</summary>
+    public string Key { get; }
+
+    /// <summary>The scopes the key grants.</summary>
+    public IReadOnlyList<string> Scopes { get; }
+
+    /// <summary>The SHA-256 of the secret, computed once: requests compare digests in constant time.</summary>
+    internal byte[] Digest { get; }
+}
 
 /// <summary>Options of the API-key scheme.</summary>
 public sealed class McpApiKeyAuthenticationOptions : AuthenticationSchemeOptions
@@ -17,8 +41,11 @@ public sealed class McpApiKeyAuthenticationOptions : AuthenticationSchemeOptions
     /// <summary>The accepted keys.</summary>
     public IList<McpApiKey> Keys { get; } = [];
 
+    /// <summary>The default of <see cref="HeaderName"/>.</summary>
+    public const string DefaultHeaderName = "X-API-Key";
+
     /// <summary>The header that may carry a key besides <c>Authorization: Bearer</c>. Default <c>X-API-Key</c>.</summary>
-    public string HeaderName { get; set; } = "X-API-Key";
+    public string HeaderName { get; set; } = DefaultHeaderName;
 }
 
 /// <summary>
@@ -46,12 +73,10 @@ public sealed class McpApiKeyAuthenticationHandler(IOptionsMonitor<McpApiKeyAuth
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
         McpApiKey? match = null;
-        Span<byte> candidate = stackalloc byte[32];
         foreach (var key in Options.Keys)
         {
             // Every key is compared, match or not: the time does not depend on which key matched.
-            SHA256.HashData(Encoding.UTF8.GetBytes(key.Key), candidate);
-            if (CryptographicOperations.FixedTimeEquals(digest, candidate))
+            if (CryptographicOperations.FixedTimeEquals(digest, key.Digest))
             {
                 match ??= key;
             }
@@ -65,7 +90,7 @@ public sealed class McpApiKeyAuthenticationHandler(IOptionsMonitor<McpApiKeyAuth
         var identity = new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim("sub", match.Name, ClaimValueTypes.String, Issuer));
         identity.AddClaim(new Claim(ClaimTypes.Name, match.Name, ClaimValueTypes.String, Issuer));
-        if (match.Scopes.Length > 0)
+        if (match.Scopes.Count > 0)
         {
             identity.AddClaim(new Claim("scope", string.Join(' ', match.Scopes), ClaimValueTypes.String, Issuer));
         }

@@ -1,4 +1,3 @@
-using System.Net;
 using Mcp.Raw.Transport.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -68,14 +67,13 @@ public static class McpRawAuthenticationServiceCollectionExtensions
 
             // Both: a JWT has two dots; anything else is a key.
             var token = BearerToken.Read(http.Request);
-            return http.Request.Headers.ContainsKey("X-API-Key") || token is null || token.AsSpan().Count('.') != 2
+            return http.Request.Headers.ContainsKey(McpApiKeyAuthenticationOptions.DefaultHeaderName) || token is null || token.AsSpan().Count('.') != 2
                 ? McpRawAuthenticationDefaults.ApiKeyScheme
                 : McpRawAuthenticationDefaults.JwtScheme;
         });
 
         if (hasKeys || !hasJwt)
         {
-            services.Configure<McpApiKeyAuthenticationOptions>(k => Copy(options.ApiKeys, k.Keys));
             authentication.AddScheme<McpApiKeyAuthenticationOptions, McpApiKeyAuthenticationHandler>(McpRawAuthenticationDefaults.ApiKeyScheme, k => Copy(options.ApiKeys, k.Keys));
         }
 
@@ -208,6 +206,5 @@ internal sealed class LoopbackHttpDocumentRetriever : IDocumentRetriever
         return _inner.GetDocumentAsync(address, cancel);
     }
 
-    public static bool IsLoopbackHost(Uri uri) =>
-        uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    public static bool IsLoopbackHost(Uri uri) => Mcp.Raw.Transport.Security.Loopback.IsLoopbackHost(uri.Host);
 }

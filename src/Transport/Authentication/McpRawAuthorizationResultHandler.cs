@@ -20,10 +20,13 @@ internal sealed class McpRawAuthorizationResultHandler(
     RequestGuard guard,
     RejectionLog log,
     IOptions<McpResourceMetadataOptions> metadata,
-    IOptions<McpApiKeyAuthenticationOptions> apiKeys,
+    IOptionsMonitor<McpApiKeyAuthenticationOptions> apiKeys,
     IServiceProvider services) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    // Null unless AddMcpRawCors ran; resolved once.
+    private readonly McpRawCorsResponder? _cors = McpRawCorsResponder.Resolve(services);
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
@@ -35,9 +38,13 @@ internal sealed class McpRawAuthorizationResultHandler(
 
         if (McpRawCors.IsPreflight(context.Request))
         {
-            if (!await McpRawCors.TryAnswerPreflightAsync(context, services).ConfigureAwait(false))
+            if (_cors is null)
             {
                 await next(context).ConfigureAwait(false);
+            }
+            else
+            {
+                _cors.AnswerPreflight(context);
             }
 
             return;
@@ -79,7 +86,7 @@ internal sealed class McpRawAuthorizationResultHandler(
             return;
         }
 
-        var presented = BearerToken.IsPresented(context.Request, apiKeys.Value.HeaderName);
+        var presented = BearerToken.IsPresented(context.Request, apiKeys.Get(McpRawAuthenticationDefaults.ApiKeyScheme).HeaderName);
         var scopes = required.Count > 0 ? required : metadata.Value.ScopesSupported;
         context.Response.Headers.WWWAuthenticate = presented
             ? BearerChallenge.Format("invalid_token", "The access token is missing, expired, not yet valid, or not issued for this resource.", scopes, metadata.Value.MetadataUrl)
@@ -105,7 +112,7 @@ internal sealed class McpRawAuthorizationResultHandler(
 
         // The refusal is written here, before the CORS middleware could run: its headers are added now, so that a
         // browser client can read the challenge.
-        await McpRawCors.ApplyAsync(context, services).ConfigureAwait(false);
+        _cors?.Apply(context);
         await ErrorResponses.WriteAsync(context, status, RequestId.None, JsonRpcErrorCode.InvalidRequest, message).ConfigureAwait(false);
     }
 }

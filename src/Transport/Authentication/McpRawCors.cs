@@ -58,33 +58,40 @@ public static class McpRawCors
 
     internal static bool IsPreflight(HttpRequest request) =>
         HttpMethods.IsOptions(request.Method) && request.Headers.Origin.Count > 0 && request.Headers.AccessControlRequestMethod.Count > 0;
+}
 
-    /// <summary>Answers a preflight from the policy (no token needed, A-13); false when CORS is not configured.</summary>
-    internal static Task<bool> TryAnswerPreflightAsync(HttpContext context, IServiceProvider services)
+/// <summary>Applies <see cref="McpRawCors.PolicyName"/> to the refusals and preflights the authorization result handler answers itself.</summary>
+internal sealed class McpRawCorsResponder
+{
+    /// <summary>The CORS services when <c>AddMcpRawCors</c> ran, else null.</summary>
+    internal static McpRawCorsResponder? Resolve(IServiceProvider services) =>
+        services.GetService<McpRawCorsMarker>() is not null && services.GetService<ICorsService>() is { } cors
+            ? new McpRawCorsResponder(cors, services.GetRequiredService<RequestGuard>())
+            : null;
+
+    private readonly ICorsService _cors;
+    private readonly RequestGuard _guard;
+
+    private McpRawCorsResponder(ICorsService cors, RequestGuard guard)
     {
-        if (services.GetService<McpRawCorsMarker>() is null || services.GetService<ICorsService>() is not { } cors)
-        {
-            return Task.FromResult(false);
-        }
-
-        var policy = Build(services.GetRequiredService<RequestGuard>(), context.Request);
-        var result = cors.EvaluatePolicy(context, policy);
-        cors.ApplyResult(result, context.Response);
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.FromResult(true);
+        _cors = cors;
+        _guard = guard;
     }
 
-    /// <summary>Adds the CORS response headers to an actual request (refusals included, so a browser can read a 401's challenge).</summary>
-    internal static Task ApplyAsync(HttpContext context, IServiceProvider services)
+    /// <summary>Answers a preflight from the policy: no token needed .</summary>
+    internal void AnswerPreflight(HttpContext context)
     {
-        if (context.Request.Headers.Origin.Count == 0 || services.GetService<McpRawCorsMarker>() is null || services.GetService<ICorsService>() is not { } cors)
-        {
-            return Task.CompletedTask;
-        }
+        _cors.ApplyResult(_cors.EvaluatePolicy(context, McpRawCors.Build(_guard, context.Request)), context.Response);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
 
-        var result = cors.EvaluatePolicy(context, Build(services.GetRequiredService<RequestGuard>(), context.Request));
-        cors.ApplyResult(result, context.Response);
-        return Task.CompletedTask;
+    /// <summary>Adds the CORS response headers to a refusal written before the CORS middleware could run, so a browser can read a 401's challenge.</summary>
+    internal void Apply(HttpContext context)
+    {
+        if (context.Request.Headers.Origin.Count > 0)
+        {
+            _cors.ApplyResult(_cors.EvaluatePolicy(context, McpRawCors.Build(_guard, context.Request)), context.Response);
+        }
     }
 }
 

@@ -21,6 +21,10 @@ namespace Mcp.Raw.Transport.Events;
 public sealed class InMemoryEventStore : IEventStore
 {
     private readonly ConcurrentDictionary<string, SessionLog> _sessions = new(StringComparer.Ordinal);
+
+    // Finished streams of every session in the order they finished: the total cap and the retention of finished
+    // streams take from the front, so neither scans the store. Entries of streams removed otherwise are skipped.
+    private readonly ConcurrentQueue<(SessionLog Session, StreamLog Stream)> _finished = new();
     private readonly StreamableHttpOptions _options;
     private readonly TimeProvider _time;
     private long _totalBytes;
@@ -62,7 +66,12 @@ public sealed class InMemoryEventStore : IEventStore
     /// <inheritdoc />
     public ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default)
     {
-        Session(stream.SessionTag).Complete(stream.StreamId, _time.GetTimestamp());
+        var session = Session(stream.SessionTag);
+        if (session.Complete(stream.StreamId, _time.GetTimestamp()) is { } finished)
+        {
+            _finished.Enqueue((session, finished));
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -92,11 +101,18 @@ public sealed class InMemoryEventStore : IEventStore
     public void Evict()
     {
         var now = _time.GetTimestamp();
-        // A session's log (a few dozen bytes when empty) stays until the session ends (RemoveSessionAsync), so its
-        // sequence count goes on across evicted streams.
+        // Finished streams leave in the order they finished (one retention for all of them).
+        while (_finished.TryPeek(out var oldest) && (oldest.Stream.Closed || _time.GetElapsedTime(oldest.Stream.LastTouched, now) > _options.CompletedStreamRetention))
+        {
+            _finished.TryDequeue(out _);
+            oldest.Session.Remove(oldest.Stream, this);
+        }
+
+        // Streams still running or abandoned. A session's log (a few dozen bytes when empty) stays until the session
+        // ends (RemoveSessionAsync), so its sequence count goes on across evicted streams.
         foreach (var (_, session) in _sessions)
         {
-            session.Evict(now, _time, _options, this);
+            session.EvictAbandoned(now, _time, _options, this);
         }
     }
 
@@ -109,20 +125,9 @@ public sealed class InMemoryEventStore : IEventStore
     {
         while (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
         {
-            SessionLog? oldestSession = null;
-            var oldestCompleted = long.MaxValue;
-            foreach (var (_, session) in _sessions)
+            if (_finished.TryDequeue(out var oldest))
             {
-                var completed = session.OldestCompleted;
-                if (completed < oldestCompleted)
-                {
-                    oldestCompleted = completed;
-                    oldestSession = session;
-                }
-            }
-
-            if (oldestSession is not null && oldestSession.RemoveOldestCompleted(this))
-            {
+                oldest.Session.Remove(oldest.Stream, this);
                 continue;
             }
 
@@ -138,6 +143,9 @@ public sealed class InMemoryEventStore : IEventStore
     {
         private readonly Lock _lock = new();
         private readonly Dictionary<string, StreamLog> _streams = new(StringComparer.Ordinal);
+
+        // This session's finished streams in the order they finished: the per-session cap takes from the front.
+        private readonly Queue<StreamLog> _finished = new();
         private long _lastSequence;
         private long _bytes;
 
@@ -148,27 +156,6 @@ public sealed class InMemoryEventStore : IEventStore
                 lock (_lock)
                 {
                     return _streams.Count;
-                }
-            }
-        }
-
-        /// <summary>The completion time of the session's oldest finished stream, or <see cref="long.MaxValue"/>.</summary>
-        public long OldestCompleted
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    var oldest = long.MaxValue;
-                    foreach (var (_, stream) in _streams)
-                    {
-                        if (stream.Completed && stream.LastTouched < oldest)
-                        {
-                            oldest = stream.LastTouched;
-                        }
-                    }
-
-                    return oldest;
                 }
             }
         }
@@ -185,7 +172,7 @@ public sealed class InMemoryEventStore : IEventStore
         {
             if (!_streams.TryGetValue(streamId, out var stream))
             {
-                stream = new StreamLog(_lastSequence, now);
+                stream = new StreamLog(streamId, _lastSequence, now);
                 _streams[streamId] = stream;
             }
 
@@ -227,18 +214,57 @@ public sealed class InMemoryEventStore : IEventStore
             return sequence;
         }
 
-        public void Complete(string streamId, long now)
+        /// <summary>Marks the stream finished; returns it when it was not finished before (for the store's queue).</summary>
+        public StreamLog? Complete(string streamId, long now)
         {
             TaskCompletionSource? waiter;
+            StreamLog? finished = null;
             lock (_lock)
             {
                 var stream = GetOrCreateLocked(streamId, now);
-                stream.Completed = true;
+                if (!stream.Completed)
+                {
+                    stream.Completed = true;
+                    _finished.Enqueue(stream);
+                    finished = stream;
+                }
+
                 stream.LastTouched = now;
                 waiter = stream.TakeWaiter();
             }
 
             waiter?.TrySetResult();
+            return finished;
+        }
+
+        /// <summary>Removes a stream if it is still this session's; false when it was gone already.</summary>
+        public bool Remove(StreamLog stream, InMemoryEventStore store)
+        {
+            TaskCompletionSource? waiter;
+            lock (_lock)
+            {
+                if (!RemoveLocked(stream, store))
+                {
+                    return false;
+                }
+
+                waiter = stream.Close();
+            }
+
+            waiter?.TrySetResult();
+            return true;
+        }
+
+        private bool RemoveLocked(StreamLog stream, InMemoryEventStore store)
+        {
+            if (stream.Closed || !_streams.TryGetValue(stream.Id, out var current) || !ReferenceEquals(current, stream))
+            {
+                return false;
+            }
+
+            _streams.Remove(stream.Id);
+            Account(-stream.Bytes, store);
+            return true;
         }
 
         public IEventStreamReader? Open(StreamKey key, long after)
@@ -266,14 +292,6 @@ public sealed class InMemoryEventStore : IEventStore
             }
         }
 
-        public bool RemoveOldestCompleted(InMemoryEventStore store)
-        {
-            lock (_lock)
-            {
-                return RemoveOldestCompletedLocked(store);
-            }
-        }
-
         public bool DropOldestEvent(string streamId, InMemoryEventStore store)
         {
             lock (_lock)
@@ -288,22 +306,24 @@ public sealed class InMemoryEventStore : IEventStore
             }
         }
 
-        public void Evict(long now, TimeProvider time, StreamableHttpOptions options, InMemoryEventStore store)
+        /// <summary>Drops streams that did not finish and saw nothing for the retention period (finished ones leave through the store's queue).</summary>
+        public void EvictAbandoned(long now, TimeProvider time, StreamableHttpOptions options, InMemoryEventStore store)
         {
             List<TaskCompletionSource>? wake = null;
             lock (_lock)
             {
-                foreach (var (id, stream) in _streams)
+                // Finished streams the store removed leave this session's queue too (they are at its front).
+                while (_finished.TryPeek(out var front) && front.Closed)
                 {
-                    var retention = stream.Completed ? options.CompletedStreamRetention : options.EventRetention;
-                    if (time.GetElapsedTime(stream.LastTouched, now) > retention)
+                    _finished.Dequeue();
+                }
+
+                foreach (var (_, stream) in _streams)
+                {
+                    if (!stream.Completed && time.GetElapsedTime(stream.LastTouched, now) > options.EventRetention && RemoveLocked(stream, store)
+                        && stream.Close() is { } waiter)
                     {
-                        _streams.Remove(id);
-                        Account(-stream.Bytes, store);
-                        if (stream.Close() is { } waiter)
-                        {
-                            (wake ??= []).Add(waiter);
-                        }
+                        (wake ??= []).Add(waiter);
                     }
                 }
             }
@@ -333,26 +353,16 @@ public sealed class InMemoryEventStore : IEventStore
 
         private bool RemoveOldestCompletedLocked(InMemoryEventStore store)
         {
-            string? oldestId = null;
-            StreamLog? oldest = null;
-            foreach (var (id, stream) in _streams)
+            while (_finished.TryDequeue(out var oldest))
             {
-                if (stream.Completed && (oldest is null || stream.LastTouched < oldest.LastTouched))
+                if (RemoveLocked(oldest, store))
                 {
-                    oldestId = id;
-                    oldest = stream;
+                    oldest.Close()?.TrySetResult();
+                    return true;
                 }
             }
 
-            if (oldest is null)
-            {
-                return false;
-            }
-
-            _streams.Remove(oldestId!);
-            Account(-oldest.Bytes, store);
-            oldest.Close()?.TrySetResult();
-            return true;
+            return false;
         }
 
         /// <summary>Drops the session's oldest retained event (the lowest sequence of any stream).</summary>
@@ -430,8 +440,10 @@ public sealed class InMemoryEventStore : IEventStore
     }
 
     /// <summary>One stream's retained events, by absolute index (events dropped from the front keep their indexes).</summary>
-    private sealed class StreamLog(long createdAfter, long now)
+    private sealed class StreamLog(string id, long createdAfter, long now)
     {
+        public string Id { get; } = id;
+
         private readonly List<(long Sequence, byte[] Data)> _events = [];
         private int _head;
         private long _dropped;

@@ -36,7 +36,6 @@ public static class McpRawTransportServiceCollectionExtensions
         services.TryAddSingleton<LegacySseHandler>();
         services.TryAddSingleton<McpRawTransportMarker>();
         services.AddOptions<Mcp.Raw.Transport.Authentication.McpResourceMetadataOptions>();
-        services.AddOptions<Mcp.Raw.Transport.Authentication.McpApiKeyAuthenticationOptions>();
 
         // Refusals of the MCP routes: Origin before authentication, Bearer challenges with the resource metadata (A-04,
         // Other endpoints get the default behaviour through it.

@@ -125,13 +125,22 @@ internal sealed partial class LegacySseHandler(
 
         var message = payload.Single.Message;
 
-        // Back-pressure: a request runs in the background only while the session has a free request slot; a client
-        // that floods gets 429 with Retry-After instead of one background task per message.
-        var isRequest = message.Kind == JsonRpcMessageKind.Request;
-        if (isRequest && !session.TryTakeRequestSlot(_options.MaxRequestsInFlightPerSession))
+        // Back-pressure: a request is admitted (and runs in the background) only while the session has a free request
+        // slot; a client that floods gets 429 with Retry-After instead of one background task per message, and a
+        // duplicate id gets 400 here rather than being dropped later.
+        InFlightRequest? inFlight = null;
+        if (message.Kind == JsonRpcMessageKind.Request)
         {
-            await ErrorResponses.WriteAsync(http, RejectionReason.TooManyRequestsInFlight).ConfigureAwait(false);
-            return;
+            inFlight = new InFlightRequest(session.Ended);
+            var admission = session.TryBeginRequest(message.Id, inFlight, _options.MaxRequestsInFlightPerSession);
+            if (admission != RequestAdmission.Started)
+            {
+                inFlight.Dispose();
+                await (admission == RequestAdmission.TooMany
+                    ? ErrorResponses.WriteAsync(http, RejectionReason.TooManyRequestsInFlight)
+                    : ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session.")).ConfigureAwait(false);
+                return;
+            }
         }
 
         // Accepted now; the answer goes to the SSE stream (TR-70). The body array is owned by the message from here on.
@@ -139,24 +148,11 @@ internal sealed partial class LegacySseHandler(
         // The request's scope ends with this 202; the background work uses the application's services.
         var services = rootServices;
         var user = http.User;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await ProcessAsync(session, message, user, services).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (isRequest)
-                {
-                    session.ReleaseRequestSlot();
-                }
-            }
-        });
+        _ = Task.Run(() => ProcessAsync(session, message, inFlight, user, services));
     }
 
-    /// <summary>Runs one message in the background; catches and logs everything (it is not awaited).</summary>
-    private async Task ProcessAsync(McpSession session, JsonRpcMessage message, System.Security.Claims.ClaimsPrincipal user, IServiceProvider services)
+    /// <summary>Runs one message in the background; catches and logs everything (it is not awaited). Ends the admitted request.</summary>
+    private async Task ProcessAsync(McpSession session, JsonRpcMessage message, InFlightRequest? inFlight, System.Security.Claims.ClaimsPrincipal user, IServiceProvider services)
     {
         try
         {
@@ -171,37 +167,36 @@ internal sealed partial class LegacySseHandler(
                 return;
             }
 
-            switch (message.Kind)
+            if (inFlight is null)
             {
-                case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
+                if (message.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
+                {
                     dispatcher.RouteResponse(session, message);
-                    return;
-                case JsonRpcMessageKind.Notification:
+                }
+                else
+                {
                     await dispatcher.DispatchNotificationAsync(new McpNotificationContext(message, session.ProtocolVersion, session, user, services)).ConfigureAwait(false);
-                    return;
-            }
+                }
 
-            using var inFlight = new InFlightRequest(session.Ended);
-            if (!session.InFlight.TryAdd(message.Id, inFlight))
-            {
                 return;
             }
 
-            try
-            {
-                var sink = new SharedStreamSink(shared);
-                var version = message.Method == McpMethod.Initialize ? McpProtocolVersion.Unknown : session.ProtocolVersion;
-                var context = new HttpRequestContext(message, version, session, user, services, sink, _options, default) { InFlight = inFlight };
-                await dispatcher.RunRequestAsync(context, sink).ConfigureAwait(false);
-            }
-            finally
-            {
-                session.InFlight.TryRemove(message.Id, out _);
-            }
+            var sink = new SharedStreamSink(shared);
+            var version = message.Method == McpMethod.Initialize ? McpProtocolVersion.Unknown : session.ProtocolVersion;
+            var context = new HttpRequestContext(message, version, session, user, services, sink, _options, default) { InFlight = inFlight };
+            await dispatcher.RunRequestAsync(context, sink).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             LogProcessingFailed(logger, message.MethodName, e);
+        }
+        finally
+        {
+            if (inFlight is not null)
+            {
+                session.EndRequest(message.Id);
+                inFlight.Dispose();
+            }
         }
     }
 

@@ -108,10 +108,14 @@ internal sealed partial class PostRequestHandler
     {
         await Task.Yield();
         using var inFlight = new InFlightRequest(session?.Ended ?? http.RequestAborted);
-        if (session is not null && !session.InFlight.TryAdd(message.Id, inFlight))
+        switch (session?.TryBeginRequest(message.Id, inFlight, _options.MaxRequestsInFlightPerSession))
         {
-            collector.Add(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session."), message.Id);
-            return;
+            case RequestAdmission.TooMany:
+                collector.Add(static (w, o, id) => w.WriteError(o, id, Rejections.GetErrorCode(RejectionReason.TooManyRequestsInFlight), Rejections.GetMessage(RejectionReason.TooManyRequestsInFlight)), message.Id);
+                return;
+            case RequestAdmission.DuplicateId:
+                collector.Add(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidRequest, DuplicateIdMessage), message.Id);
+                return;
         }
 
         try
@@ -122,7 +126,7 @@ internal sealed partial class PostRequestHandler
         }
         finally
         {
-            session?.InFlight.TryRemove(message.Id, out _);
+            session?.EndRequest(message.Id);
         }
     }
 }

@@ -65,18 +65,15 @@ internal sealed partial class PostRequestHandler
                 return;
         }
 
-        if (!session.TryTakeRequestSlot(_options.MaxRequestsInFlightPerSession))
-        {
-            await ErrorResponses.WriteAsync(http, RejectionReason.TooManyRequestsInFlight).ConfigureAwait(false);
-            return;
-        }
-
         using var inFlight = new InFlightRequest(session.Ended);
-        if (!session.InFlight.TryAdd(message.Id, inFlight))
+        switch (session.TryBeginRequest(message.Id, inFlight, _options.MaxRequestsInFlightPerSession))
         {
-            session.ReleaseRequestSlot();
-            await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, "Invalid request: a request with this id is already in progress in this session.").ConfigureAwait(false);
-            return;
+            case RequestAdmission.TooMany:
+                await ErrorResponses.WriteAsync(http, RejectionReason.TooManyRequestsInFlight).ConfigureAwait(false);
+                return;
+            case RequestAdmission.DuplicateId:
+                await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidRequest, DuplicateIdMessage).ConfigureAwait(false);
+                return;
         }
 
         try
@@ -96,10 +93,11 @@ internal sealed partial class PostRequestHandler
         }
         finally
         {
-            session.InFlight.TryRemove(message.Id, out _);
-            session.ReleaseRequestSlot();
+            session.EndRequest(message.Id);
         }
     }
+
+    private const string DuplicateIdMessage = "Invalid request: a request with this id is already in progress in this session.";
 
     private async Task HandleInitializeAsync(HttpContext http, JsonRpcMessage message, string? sessionId, ContentNegotiation.Accepts accepts)
     {
@@ -117,7 +115,7 @@ internal sealed partial class PostRequestHandler
         }
 
         // The handshake counts as a request in flight: the session cannot be evicted before it is answered.
-        session.TryTakeRequestSlot(int.MaxValue);
+        session.BeginHandshake();
 
         var stream = new ServerStream(http, accepts, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
@@ -135,7 +133,7 @@ internal sealed partial class PostRequestHandler
         }
         finally
         {
-            session.ReleaseRequestSlot();
+            session.EndHandshake();
         }
 
         if (session.IsInitialized)

@@ -76,13 +76,8 @@ public sealed partial class RejectionLog(ILogger<RejectionLog> logger, TimeProvi
             return version;
         }
 
-        if (http.Request.Headers.ContainsKey(McpHeaders.SessionId))
-        {
-            return "2025 session";
-        }
-
-        return http.Request.Query.ContainsKey("sessionId") || http.Request.Headers.Accept.ToString() == "text/event-stream" && HttpMethods.IsGet(http.Request.Method)
-            ? "2024-11-05 or 2025"
+        return http.Request.Headers.ContainsKey(McpHeaders.SessionId) ? "2025 session"
+            : http.Request.Query.ContainsKey("sessionId") ? "2024-11-05"
             : "-";
     }
 

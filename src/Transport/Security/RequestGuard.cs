@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +25,7 @@ internal sealed class RequestGuard(IOptions<StreamableHttpOptions> options)
             return Http.RejectionReason.OriginNotAllowed;
         }
 
-        if (_options.EnforceLoopbackHost && !IsAllowedHostValue(http.Request.Headers.Host.ToString(), http) && IsLoopback(http.Connection.LocalIpAddress))
+        if (_options.EnforceLoopbackHost && !IsAllowedHostValue(http.Request.Headers.Host.ToString(), http) && Loopback.IsLoopback(http.Connection.LocalIpAddress))
         {
             return Http.RejectionReason.HostNotAllowed;
         }
@@ -48,7 +47,7 @@ internal sealed class RequestGuard(IOptions<StreamableHttpOptions> options)
         return _options.AllowLoopbackOrigins
             && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
             && uri.Scheme is "http" or "https"
-            && IsLoopbackName(uri.Host);
+            && Loopback.IsLoopbackHost(uri.Host);
     }
 
     private bool IsAllowedHostValue(string hostHeader, HttpContext http)
@@ -74,7 +73,7 @@ internal sealed class RequestGuard(IOptions<StreamableHttpOptions> options)
 
     private bool IsAllowedHost(string host)
     {
-        if (IsLoopbackName(host))
+        if (Loopback.IsLoopbackHost(host))
         {
             return true;
         }
@@ -88,15 +87,5 @@ internal sealed class RequestGuard(IOptions<StreamableHttpOptions> options)
         }
 
         return false;
-    }
-
-    private static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address);
-
-    private static bool IsLoopbackName(string host)
-    {
-        var name = host.AsSpan().Trim("[]");
-        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
     }
 }

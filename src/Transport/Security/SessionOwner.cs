@@ -1,7 +1,7 @@
-using System.Net;
 using System.Security.Claims;
 using Mcp.Raw.Transport.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 
 namespace Mcp.Raw.Transport.Security;
 
@@ -23,15 +23,38 @@ public sealed record SessionOwner(string? Principal, string? RemoteAddress, stri
     public static SessionOwner From(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return new SessionOwner(GetPrincipalKey(http.User), http.Connection.RemoteIpAddress?.ToString(), GetEndpoint(http));
+        return new SessionOwner(GetPrincipalKey(AuthenticatedUser(http)), http.Connection.RemoteIpAddress?.ToString(), GetEndpoint(http));
     }
 
-    /// <summary>Whether the request's principal and mapping are this session's.</summary>
+    /// <summary>
+    /// Whether the request's principal and mapping are this session's. Runs on every request of a session, so it
+    /// allocates nothing: the user is read from the authentication feature (no empty principal is made for anonymous
+    /// requests) and the key is compared piece by piece.
+    /// </summary>
     public bool Admits(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return string.Equals(Principal, GetPrincipalKey(http.User), StringComparison.Ordinal)
-            && string.Equals(Endpoint, GetEndpoint(http), StringComparison.Ordinal);
+        if (!string.Equals(Endpoint, GetEndpoint(http), StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var user = AuthenticatedUser(http);
+        if (user is null)
+        {
+            return Principal is null;
+        }
+
+        if (Principal is null)
+        {
+            return false;
+        }
+
+        var (first, second) = KeyParts(user);
+        return Principal.Length == first.Length + 1 + second.Length
+            && Principal.AsSpan(0, first.Length).SequenceEqual(first)
+            && Principal[first.Length] == '\n'
+            && Principal.AsSpan(first.Length + 1).SequenceEqual(second);
     }
 
     /// <summary>
@@ -40,19 +63,27 @@ public sealed record SessionOwner(string? Principal, string? RemoteAddress, stri
     /// </summary>
     public static string? GetPrincipalKey(ClaimsPrincipal? user)
     {
-        if (user?.Identity is not { IsAuthenticated: true } identity)
+        if (user?.Identity is not { IsAuthenticated: true })
         {
             return null;
         }
 
-        var subject = user.FindFirst("sub") ?? user.FindFirst(ClaimTypes.NameIdentifier) ?? user.FindFirst(ClaimTypes.Name);
-        return subject is null
-            ? identity.AuthenticationType + "\n" + identity.Name
-            : subject.Issuer + "\n" + subject.Value;
+        var (first, second) = KeyParts(user);
+        return string.Concat(first, "\n", second);
     }
 
-    private static string GetEndpoint(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<McpRawEndpointMetadata>()?.Pattern ?? string.Empty;
+    /// <summary>Issuer and value of the subject claim, or the authentication type and name without one.</summary>
+    private static (string First, string Second) KeyParts(ClaimsPrincipal user)
+    {
+        var subject = user.FindFirst("sub") ?? user.FindFirst(ClaimTypes.NameIdentifier) ?? user.FindFirst(ClaimTypes.Name);
+        return subject is null
+            ? (user.Identity?.AuthenticationType ?? string.Empty, user.Identity?.Name ?? string.Empty)
+            : (subject.Issuer, subject.Value);
+    }
 
-    /// <summary>Whether an address is loopback (or unknown, as for in-process transports).</summary>
-    internal static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address);
+    /// <summary>The request's authenticated user, or null; never creates the empty principal <c>HttpContext.User</c> would.</summary>
+    private static ClaimsPrincipal? AuthenticatedUser(HttpContext http) =>
+        http.Features.Get<IHttpAuthenticationFeature>()?.User is { Identity.IsAuthenticated: true } user ? user : null;
+
+    private static string GetEndpoint(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<McpRawEndpointMetadata>()?.Pattern ?? string.Empty;
 }

@@ -20,7 +20,7 @@ namespace Mcp.Raw.Transport.Sessions;
 public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, McpSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _tags = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _tags = new(StringComparer.Ordinal); // under _createLock
     private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
     private readonly Lock _createLock = new();
     private readonly StreamableHttpOptions _options;
@@ -166,7 +166,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
             _httpSse2024--;
         }
 
-        _tags.TryRemove(session.Tag, out _);
+        _tags.Remove(session.Tag);
         return true;
     }
 
@@ -203,13 +203,13 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
     /// </summary>
     private static string QuotaKey(SessionOwner owner, bool legacySse) => legacySse ? owner.QuotaKey + "|2024-11-05" : owner.QuotaKey;
 
-    /// <summary>Session tags appear in event ids: a tag is never shared by two live sessions.</summary>
+    /// <summary>Session tags appear in event ids: a tag is never shared by two live sessions. Under the create lock.</summary>
     private string NewUniqueTag()
     {
         while (true)
         {
             var tag = SessionIdGenerator.NewTag();
-            if (_tags.TryAdd(tag, 0))
+            if (_tags.Add(tag))
             {
                 return tag;
             }

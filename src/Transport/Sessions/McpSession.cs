@@ -115,32 +115,53 @@ public sealed class McpSession : IAsyncDisposable
 
     internal long LastActivity => Volatile.Read(ref _lastActivity);
 
-    internal int ActiveRequests => InFlight.Count + Volatile.Read(ref _queued);
+    /// <summary>Requests being served (and a handshake being answered): a session with any is never evicted.</summary>
+    internal int ActiveRequests => Volatile.Read(ref _active);
 
-    private int _queued;
+    private int _active;
 
     /// <summary>
-    /// Takes one of the session's request slots (<see cref="StreamableHttpOptions.MaxRequestsInFlightPerSession"/>);
-    /// false when all are taken. Every true is paired with <see cref="ReleaseRequestSlot"/>.
+    /// Starts serving a request: takes one of the session's <paramref name="max"/> slots
+    /// (<see cref="StreamableHttpOptions.MaxRequestsInFlightPerSession"/>) and registers it for
+    /// <c>notifications/cancelled</c>. The one way in for every path (POST, batch, 2024-11-05 <c>/messages</c>);
+    /// every <see cref="RequestAdmission.Started"/> is paired with <see cref="EndRequest"/>.
     /// </summary>
-    internal bool TryTakeRequestSlot(int max)
+    internal RequestAdmission TryBeginRequest(RequestId id, InFlightRequest request, int max)
     {
         while (true)
         {
-            var current = Volatile.Read(ref _queued);
+            var current = Volatile.Read(ref _active);
             if (current >= max)
             {
-                return false;
+                return RequestAdmission.TooMany;
             }
 
-            if (Interlocked.CompareExchange(ref _queued, current + 1, current) == current)
+            if (Interlocked.CompareExchange(ref _active, current + 1, current) == current)
             {
-                return true;
+                break;
             }
         }
+
+        if (!InFlight.TryAdd(id, request))
+        {
+            Interlocked.Decrement(ref _active);
+            return RequestAdmission.DuplicateId;
+        }
+
+        return RequestAdmission.Started;
     }
 
-    internal void ReleaseRequestSlot() => Interlocked.Decrement(ref _queued);
+    /// <summary>Ends what <see cref="TryBeginRequest"/> started.</summary>
+    internal void EndRequest(RequestId id)
+    {
+        InFlight.TryRemove(id, out _);
+        Interlocked.Decrement(ref _active);
+    }
+
+    /// <summary>Holds the session while its <c>initialize</c> is answered (it cannot be evicted before it is live).</summary>
+    internal void BeginHandshake() => Interlocked.Increment(ref _active);
+
+    internal void EndHandshake() => Interlocked.Decrement(ref _active);
 
     internal void Touch(long now) => Volatile.Write(ref _lastActivity, now);
 
