@@ -11,6 +11,12 @@ internal abstract class ClientConnection : IAsyncDisposable
 {
     protected ClientConnection(Func<JsonRpcMessage, ValueTask> onIncoming) => OnIncoming = onIncoming;
 
+    /// <summary>
+    /// The reader's own size limit is off: every message reaches it already bounded by
+    /// <see cref="McpClientOptions.MaxMessageBytes"/> (a larger one fails the call rather than being dropped unseen).
+    /// </summary>
+    internal static JsonRpcReaderOptions ReaderOptions { get; } = new() { MaxMessageBytes = int.MaxValue };
+
     /// <summary>Receives every notification and server-to-client request (detached from any buffer).</summary>
     protected Func<JsonRpcMessage, ValueTask> OnIncoming { get; }
 
@@ -37,6 +43,19 @@ internal abstract class ClientConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The parser's size limit (McpClientOptions.MaxMessageBytes) surfaces as a client error.</summary>
+    private static bool TryReadEvent(SseParser parser, ref ReadOnlySequence<byte> buffer, out SseEvent sse)
+    {
+        try
+        {
+            return parser.TryReadEvent(ref buffer, out sse);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new McpClientException("The server sent an SSE event or line larger than McpClientOptions.MaxMessageBytes; the stream was closed.", e);
+        }
+    }
+
     /// <summary>Reads an SSE body, handing each message to <paramref name="onMessage"/>; returns true when it says stop.</summary>
     protected static async Task<bool> ReadEventsAsync(Stream body, SseParser parser, Func<JsonRpcMessage, ValueTask<bool>> onMessage, CancellationToken cancellationToken)
     {
@@ -60,7 +79,7 @@ internal abstract class ClientConnection : IAsyncDisposable
                 }
 
                 var buffer = result.Buffer;
-                while (parser.TryReadEvent(ref buffer, out var sse))
+                while (TryReadEvent(parser, ref buffer, out var sse))
                 {
                     // TR-47: an event with empty data (priming) only moves the last event id; comments never reach here.
                     if (sse.IsEmpty || (sse.EventType.Length > 0 && sse.EventType != "message"))
@@ -68,7 +87,7 @@ internal abstract class ClientConnection : IAsyncDisposable
                         continue;
                     }
 
-                    if (!JsonRpcReader.TryReadMessage(new ReadOnlySequence<byte>(sse.Data), out var message, out _))
+                    if (!JsonRpcReader.TryReadMessage(new ReadOnlySequence<byte>(sse.Data), out var message, out _, ClientConnection.ReaderOptions))
                     {
                         continue;
                     }

@@ -59,6 +59,11 @@ internal sealed class LegacySseConnection : ClientConnection
             await connection.DisposeAsync().ConfigureAwait(false);
             return null;
         }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         return connection;
     }
@@ -78,12 +83,20 @@ internal sealed class LegacySseConnection : ClientConnection
         using var response = await _http.SendAsync(post, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpStatusException((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            throw new HttpStatusException((int)response.StatusCode, await BoundedReads.ReadErrorTextAsync(response.Content, cancellationToken).ConfigureAwait(false));
         }
     }
 
+    private int _disposed;
+
     public override async ValueTask DisposeAsync()
     {
+        // Once: the client disposes a connection it gave up on during era detection, and again on its own dispose.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _closed.CancelAsync().ConfigureAwait(false);
         _response?.Dispose();
         if (_reader is not null)
@@ -106,7 +119,7 @@ internal sealed class LegacySseConnection : ClientConnection
 
     private async Task ReadLoopAsync(Stream stream, Uri baseUrl, TaskCompletionSource<Uri> endpoint)
     {
-        using var parser = new SseParser();
+        using var parser = new SseParser(_options.MaxMessageBytes);
         var reader = System.IO.Pipelines.PipeReader.Create(stream);
         try
         {
@@ -118,11 +131,20 @@ internal sealed class LegacySseConnection : ClientConnection
                 {
                     if (sse.EventType == "endpoint")
                     {
-                        endpoint.TrySetResult(new Uri(baseUrl, System.Text.Encoding.UTF8.GetString(sse.Data.Span).Trim()));
+                        // The POST URL must be on the server's own origin: a stream must not send our messages (and headers)
+                        // to a host of its choosing.
+                        var announced = new Uri(baseUrl, System.Text.Encoding.UTF8.GetString(sse.Data.Span).Trim());
+                        if (!SameOrigin(announced, baseUrl))
+                        {
+                            endpoint.TrySetException(new McpClientException("The server's endpoint event names another origin (" + announced.GetLeftPart(UriPartial.Authority) + "); refused."));
+                            return;
+                        }
+
+                        endpoint.TrySetResult(announced);
                         continue;
                     }
 
-                    if (sse.IsEmpty || !JsonRpcReader.TryReadMessage(new System.Buffers.ReadOnlySequence<byte>(sse.Data), out var message, out _))
+                    if (sse.IsEmpty || !JsonRpcReader.TryReadMessage(new System.Buffers.ReadOnlySequence<byte>(sse.Data), out var message, out _, ClientConnection.ReaderOptions))
                     {
                         continue;
                     }
@@ -145,7 +167,7 @@ internal sealed class LegacySseConnection : ClientConnection
                 }
             }
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
         {
         }
         finally
@@ -155,4 +177,9 @@ internal sealed class LegacySseConnection : ClientConnection
             endpoint.TrySetCanceled();
         }
     }
+
+    internal static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
 }

@@ -82,7 +82,10 @@ public sealed partial class McpClient : IAsyncDisposable
     public static async Task<McpClient> ConnectAsync(Uri url, McpClientOptions? options = null, HttpClient? httpClient = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var client = new McpClient(options ?? new McpClientOptions(), httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, httpClient is null, url);
+        options ??= new McpClientOptions();
+
+        // Our own HttpClient follows redirects without carrying credentials to another origin; a given one keeps its policy.
+        var client = new McpClient(options, httpClient ?? new HttpClient(new SameOriginRedirectHandler(options.Headers.Keys)) { Timeout = Timeout.InfiniteTimeSpan }, httpClient is null, url);
         try
         {
             await client.ConnectHttpAsync(cancellationToken).ConfigureAwait(false);
@@ -100,7 +103,7 @@ public sealed partial class McpClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         var client = new McpClient(options ?? new McpClientOptions(), null, false, null);
-        client._connection = StdioConnection.Start(command, arguments ?? [], client.OnIncomingAsync);
+        client._connection = StdioConnection.Start(command, arguments ?? [], client._options.MaxMessageBytes, client.OnIncomingAsync);
         client.Transport = McpClientTransport.Stdio;
         try
         {

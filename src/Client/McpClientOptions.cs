@@ -50,6 +50,12 @@ public sealed class McpClientOptions
     /// <summary>Send DELETE for the session on dispose (TR-56).</summary>
     public bool DeleteSessionOnDispose { get; set; } = true;
 
+    /// <summary>
+    /// The largest message the client reads: a JSON answer, one SSE event's data, or one stdio line. A larger one ends
+    /// the call with <see cref="McpClientException"/> instead of growing memory. Default 16 MiB.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Called with a message for every tool left out of tools/list because of an invalid x-mcp-header annotation (M-CL-04).</summary>
     public Action<string>? Warning { get; set; }
 }
@@ -65,4 +71,13 @@ public sealed class McpReconnectPolicy
 
     /// <summary>The longest wait honoured, whatever <c>retry</c> says.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest wait, whatever <c>retry</c> says: a server cannot make the client reconnect in a tight loop.</summary>
+    public TimeSpan MinDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Reconnections of one stream in all. <see cref="MaxAttempts"/> counts failures in a row and starts again when
+    /// events arrive; this one the server cannot reset (by sending one event per connection, say).
+    /// </summary>
+    public int MaxTotalAttempts { get; set; } = 100;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Mcp.Raw.Protocol.JsonRpc;
 
@@ -12,10 +13,13 @@ internal sealed class StdioConnection : ClientConnection
     private readonly Task _reader;
     private readonly Task _stderr;
 
-    private StdioConnection(Process process, Func<JsonRpcMessage, ValueTask> onIncoming)
+    private readonly int _maxLineBytes;
+
+    private StdioConnection(Process process, int maxLineBytes, Func<JsonRpcMessage, ValueTask> onIncoming)
         : base(onIncoming)
     {
         _process = process;
+        _maxLineBytes = maxLineBytes;
         _reader = Task.Run(ReadLoopAsync);
         _stderr = Task.Run(async () =>
         {
@@ -26,7 +30,7 @@ internal sealed class StdioConnection : ClientConnection
         });
     }
 
-    public static StdioConnection Start(string command, IEnumerable<string> arguments, Func<JsonRpcMessage, ValueTask> onIncoming)
+    public static StdioConnection Start(string command, IEnumerable<string> arguments, int maxLineBytes, Func<JsonRpcMessage, ValueTask> onIncoming)
     {
         var start = new ProcessStartInfo(command)
         {
@@ -42,7 +46,7 @@ internal sealed class StdioConnection : ClientConnection
         }
 
         var process = Process.Start(start) ?? throw new McpClientException($"Could not start '{command}'.");
-        return new StdioConnection(process, onIncoming);
+        return new StdioConnection(process, maxLineBytes, onIncoming);
     }
 
     public override Task<JsonRpcMessage> SendRequestAsync(RequestId id, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken) =>
@@ -92,25 +96,34 @@ internal sealed class StdioConnection : ClientConnection
         _writeLock.Dispose();
     }
 
+    /// <summary>Reads newline-delimited messages from the server's stdout straight as bytes; a line over the cap ends the connection.</summary>
     private async Task ReadLoopAsync()
     {
+        var reader = System.IO.Pipelines.PipeReader.Create(_process.StandardOutput.BaseStream);
+        McpClientException? failure = null;
         try
         {
-            while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            while (true)
             {
-                if (line.Length == 0 || !JsonRpcReader.TryReadMessage(new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(line)), out var message, out _))
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
                 {
-                    continue;
+                    var line = buffer.Slice(0, end);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    await HandleLineAsync(line).ConfigureAwait(false);
                 }
 
-                var detached = message.Detach();
-                if (detached.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
+                if (buffer.Length > _maxLineBytes)
                 {
-                    _pending.TryComplete(detached);
+                    failure = new McpClientException($"The server wrote a line longer than {_maxLineBytes} bytes (McpClientOptions.MaxMessageBytes); the connection was closed.");
+                    break;
                 }
-                else
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
                 {
-                    await OnIncoming(detached).ConfigureAwait(false);
+                    break;
                 }
             }
         }
@@ -119,7 +132,26 @@ internal sealed class StdioConnection : ClientConnection
         }
         finally
         {
-            _pending.FailAll(new McpClientException("The server process ended."));
+            await reader.CompleteAsync().ConfigureAwait(false);
+            _pending.FailAll(failure ?? new McpClientException("The server process ended."));
+        }
+    }
+
+    private async ValueTask HandleLineAsync(System.Buffers.ReadOnlySequence<byte> line)
+    {
+        if (line.IsEmpty || !JsonRpcReader.TryReadMessage(line, out var message, out _, ClientConnection.ReaderOptions))
+        {
+            return;
+        }
+
+        var detached = message.Detach();
+        if (detached.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
+        {
+            _pending.TryComplete(detached);
+        }
+        else
+        {
+            await OnIncoming(detached).ConfigureAwait(false);
         }
     }
 }

@@ -56,9 +56,9 @@ internal sealed class StreamableHttpConnection : ClientConnection
             return await ReadResponseAsync(id, stream, cancellationToken).ConfigureAwait(false);
         }
 
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var bytes = await BoundedReads.ReadBodyAsync(response.Content, _options.MaxMessageBytes, cancellationToken).ConfigureAwait(false);
         if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase) && bytes.Length > 0
-            && JsonRpcReader.TryReadMessage(new System.Buffers.ReadOnlySequence<byte>(bytes), out var message, out _)
+            && JsonRpcReader.TryReadMessage(new System.Buffers.ReadOnlySequence<byte>(bytes), out var message, out _, ClientConnection.ReaderOptions)
             && message.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
         {
             // A JSON-RPC answer, whatever the status (2026-07-28 errors come with 400/404, M-CL-10 step 3).
@@ -79,15 +79,23 @@ internal sealed class StreamableHttpConnection : ClientConnection
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpStatusException((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            throw new HttpStatusException((int)response.StatusCode, await BoundedReads.ReadErrorTextAsync(response.Content, cancellationToken).ConfigureAwait(false));
         }
     }
 
     /// <summary>Opens the session's standalone stream in the background, reconnecting with Last-Event-ID (TR-27, TR-40).</summary>
     public void StartServerStream() => _serverStream ??= Task.Run(ServerStreamLoopAsync);
 
+    private int _disposed;
+
     public override async ValueTask DisposeAsync()
     {
+        // Once: the client disposes a connection it gave up on during era detection, and again on its own dispose.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _closed.CancelAsync().ConfigureAwait(false);
         if (_serverStream is not null)
         {
@@ -160,10 +168,11 @@ internal sealed class StreamableHttpConnection : ClientConnection
     /// <summary>Reads a POST's SSE stream until our response; resumes it with GET + Last-Event-ID when it drops (TR-40).</summary>
     private async Task<JsonRpcMessage> ReadResponseAsync(RequestId id, Stream stream, CancellationToken cancellationToken)
     {
-        using var parser = new SseParser();
+        using var parser = new SseParser(_options.MaxMessageBytes);
         JsonRpcMessage response = default;
         var found = false;
         var attempts = 0;
+        var total = 0;
         while (true)
         {
             var seen = false;
@@ -195,10 +204,12 @@ internal sealed class StreamableHttpConnection : ClientConnection
                 throw new McpClientException("The response stream ended before the response arrived; the request is lost.");
             }
 
+            // Failures in a row start again when events arrive; the total does not, so a server that sends one event
+            // per connection cannot keep the client reconnecting for ever.
             attempts = seen ? 1 : attempts + 1;
-            if (attempts > _options.Reconnect.MaxAttempts)
+            if (attempts > _options.Reconnect.MaxAttempts || ++total > _options.Reconnect.MaxTotalAttempts)
             {
-                throw new McpClientException($"The response stream could not be resumed after {_options.Reconnect.MaxAttempts} attempts.");
+                throw new McpClientException($"The response stream could not be resumed (after {total} reconnections, {attempts} in a row without an event).");
             }
 
             await Task.Delay(RetryDelay(parser), cancellationToken).ConfigureAwait(false);
@@ -215,7 +226,9 @@ internal sealed class StreamableHttpConnection : ClientConnection
     private TimeSpan RetryDelay(SseParser parser)
     {
         var delay = parser.RetryMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : _options.Reconnect.DefaultDelay;
-        return delay > _options.Reconnect.MaxDelay ? _options.Reconnect.MaxDelay : delay;
+        return delay > _options.Reconnect.MaxDelay ? _options.Reconnect.MaxDelay
+            : delay < _options.Reconnect.MinDelay ? _options.Reconnect.MinDelay
+            : delay;
     }
 
     /// <summary>GET with Last-Event-ID; the body stream on 200, null on a transient failure, an exception when refused.</summary>
@@ -255,10 +268,11 @@ internal sealed class StreamableHttpConnection : ClientConnection
 
     private async Task ServerStreamLoopAsync()
     {
-        using var parser = new SseParser();
+        using var parser = new SseParser(_options.MaxMessageBytes);
         var attempts = 0;
+        var total = 0;
         var token = _closed.Token;
-        while (!token.IsCancellationRequested && attempts <= _options.Reconnect.MaxAttempts)
+        while (!token.IsCancellationRequested && attempts <= _options.Reconnect.MaxAttempts && total++ <= _options.Reconnect.MaxTotalAttempts)
         {
             using var get = new HttpRequestMessage(HttpMethod.Get, _endpoint);
             get.Headers.Accept.Add(s_sse);
@@ -278,6 +292,7 @@ internal sealed class StreamableHttpConnection : ClientConnection
                 }
 
                 var received = false;
+                var opened = System.Diagnostics.Stopwatch.GetTimestamp();
                 var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
@@ -290,6 +305,13 @@ internal sealed class StreamableHttpConnection : ClientConnection
                 }
 
                 attempts = received ? 0 : attempts + 1;
+
+                // The standalone stream lives as long as the session: a connection that stayed up for MaxDelay or
+                // longer was no tight loop, and starts the total again.
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(opened) >= _options.Reconnect.MaxDelay)
+                {
+                    total = 0;
+                }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

@@ -361,6 +361,12 @@ public sealed partial class McpServer
         if (context.Session is { } session)
         {
             var subscriptions = GetState(session).Subscriptions;
+            if (subscribe && !subscriptions.ContainsKey(request.Uri) && subscriptions.Count >= _options.MaxSubscriptionsPerSession)
+            {
+                await context.RespondLimitReachedAsync(429, $"Too Many Requests: this session has its most ({_options.MaxSubscriptionsPerSession}) resource subscriptions; unsubscribe from one first.", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                return;
+            }
+
             if (subscribe)
             {
                 subscriptions[request.Uri] = 0;

@@ -89,6 +89,11 @@ public sealed partial class McpServer
         var tools = announce && filter.ToolsListChanged == true && Tools.Count > 0;
         var prompts = announce && filter.PromptsListChanged == true && Prompts.Count > 0;
         var resources = announce && filter.ResourcesListChanged == true && HasResources;
+        if (filter.ResourceSubscriptions is { } requested && requested.Count > _options.MaxSubscriptionsPerSession)
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: a listen stream names at most {_options.MaxSubscriptionsPerSession} resources.");
+        }
+
         var uris = HasResources && filter.ResourceSubscriptions is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToArray() : null;
         var honoured = new SubscriptionFilter
         {
@@ -100,6 +105,16 @@ public sealed partial class McpServer
 
         var id = context.Message.Id;
         var meta = SubscriptionMeta(id);
+        var principal = Mcp.Raw.Transport.Security.SessionOwner.GetPrincipalKey(context.User);
+        if (TryOpenListener(principal) is { } full)
+        {
+            var (status, text) = full == ListenLimit.Server
+                ? (503, "Service Unavailable: the server has its most subscription streams open; retry later.")
+                : (429, "Too Many Requests: this principal has its most subscription streams open; close one first.");
+            await context.RespondLimitReachedAsync(status, text, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return;
+        }
+
         var listener = new Listener(tools, prompts, resources, uris);
         _listeners.TryAdd(listener, 0);
         try
@@ -144,6 +159,62 @@ public sealed partial class McpServer
         finally
         {
             _listeners.TryRemove(listener, out _);
+            CloseListener(principal);
+        }
+    }
+
+    private readonly Lock _listenLock = new();
+    private readonly Dictionary<string, int> _listenersPerPrincipal = new(StringComparer.Ordinal);
+    private int _openListeners;
+
+    private enum ListenLimit
+    {
+        Server,
+        Principal,
+    }
+
+    /// <summary>Counts a listen stream against the server's and the principal's caps; the cap that is full, or null.</summary>
+    private ListenLimit? TryOpenListener(string? principal)
+    {
+        lock (_listenLock)
+        {
+            if (_openListeners >= _options.MaxListenStreams)
+            {
+                return ListenLimit.Server;
+            }
+
+            if (principal is not null)
+            {
+                var held = _listenersPerPrincipal.GetValueOrDefault(principal);
+                if (held >= _options.MaxListenStreamsPerPrincipal)
+                {
+                    return ListenLimit.Principal;
+                }
+
+                _listenersPerPrincipal[principal] = held + 1;
+            }
+
+            _openListeners++;
+            return null;
+        }
+    }
+
+    private void CloseListener(string? principal)
+    {
+        lock (_listenLock)
+        {
+            _openListeners--;
+            if (principal is not null && _listenersPerPrincipal.TryGetValue(principal, out var held))
+            {
+                if (held <= 1)
+                {
+                    _listenersPerPrincipal.Remove(principal);
+                }
+                else
+                {
+                    _listenersPerPrincipal[principal] = held - 1;
+                }
+            }
         }
     }
 

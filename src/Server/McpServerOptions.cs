@@ -47,4 +47,13 @@ public sealed class McpServerOptions
 
     /// <summary>Whether tool, prompt and resource list changes are announced (<c>listChanged</c>, SV-11, M-SB-07).</summary>
     public bool AnnounceListChanges { get; set; } = true;
+
+    /// <summary>The most resources one 2025 session subscribes to (<c>resources/subscribe</c>), and the most URIs one listen stream names. Default 1,000.</summary>
+    public int MaxSubscriptionsPerSession { get; set; } = 1_000;
+
+    /// <summary>The most <c>subscriptions/listen</c> streams open on this server; one more gets 503 with <c>Retry-After</c>. Default 1,000.</summary>
+    public int MaxListenStreams { get; set; } = 1_000;
+
+    /// <summary>The most <c>subscriptions/listen</c> streams one authenticated principal holds open. Default 100.</summary>
+    public int MaxListenStreamsPerPrincipal { get; set; } = 100;
 }

@@ -120,6 +120,13 @@ public abstract class McpRequestContext : McpNotificationContext
     }
 
     /// <summary>
+    /// Refuses the request because a limit is reached (too many subscriptions or listen streams): a -32603 error
+    /// saying so; over HTTP, when the response has not started, with <paramref name="httpStatus"/> (429 for a
+    /// client's own quota, 503 for the server's) and <c>Retry-After</c>.
+    /// </summary>
+    public virtual ValueTask RespondLimitReachedAsync(int httpStatus, string message, TimeSpan retryAfter) => RespondErrorAsync(JsonRpcErrorCode.InternalError, message);
+
+    /// <summary>
     /// Ends the HTTP response now while the request goes on; the client resumes with GET and <c>Last-Event-ID</c>
     /// after the retry interval (2025-11-25 SSE polling, TR-21). False when the stream is not resumable.
     /// </summary>

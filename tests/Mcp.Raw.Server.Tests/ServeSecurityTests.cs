@@ -186,4 +186,44 @@ public sealed class ServeSecurityTests
     [Test]
     public void HttpsWithoutCertificate_IsRefused_A14() =>
         ServeSecurity.Check("https://127.0.0.1:8443", new ServeSecurity()).Should().Contain("--cert");
+
+    [Test]
+    public async Task JwtFlags_ValidateRealTokens_AndServeTheMetadata_A01_A04_A07()
+    {
+        await using var authority = await Transport.Tests.TestAuthority.StartAsync();
+        const string audience = "https://mcp.example/mcp";
+        var (app, address) = await StartAsync(new ServeSecurity { JwtAuthority = authority.Issuer, JwtAudience = audience, RequiredScopes = ["mcp:tools"] }, "http");
+        await using var _ = app;
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+
+        using (var metadata = await client.GetAsync("/.well-known/oauth-protected-resource/mcp"))
+        {
+            metadata.StatusCode.Should().Be(HttpStatusCode.OK);
+            var text = await metadata.Content.ReadAsStringAsync();
+            text.Should().Contain("\"resource\":\"https://mcp.example/mcp\"").And.Contain(authority.Issuer);
+        }
+
+        const string initialize = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+        foreach (var (token, expected) in new (string?, HttpStatusCode)[]
+        {
+            (null, HttpStatusCode.Unauthorized),
+            (authority.Mint("https://other.example/mcp", scope: "mcp:tools"), HttpStatusCode.Unauthorized),
+            (authority.Mint(audience, scope: "mcp:read"), HttpStatusCode.Forbidden),
+            (authority.Mint(audience, scope: "mcp:tools"), HttpStatusCode.OK),
+        })
+        {
+            using var request = DemoHost.Post(initialize);
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await client.SendAsync(request);
+            response.StatusCode.Should().Be(expected);
+            if (expected != HttpStatusCode.OK)
+            {
+                response.Headers.WwwAuthenticate.ToString().Should().Contain("resource_metadata=\"https://mcp.example/.well-known/oauth-protected-resource/mcp\"");
+            }
+        }
+    }
 }

@@ -22,6 +22,10 @@ internal static class CallCommand
           --json '{...}'      all arguments as one JSON object (merged with --arg)
           --protocol VERSION  the version to try first (default 2026-07-28, falling back to 2025 and 2024-11-05)
           --timeout SECONDS   per-request limit (default 300)
+          --root PATH         answer the server's roots/list with this directory (repeatable; without it the
+                              client declares no roots capability and shares no paths)
+
+        Text from the server is printed with terminal control sequences removed.
         """;
 
     public static async Task<int> RunAsync(string[] args, bool listOnly)
@@ -32,6 +36,7 @@ internal static class CallCommand
         var arguments = new JsonObject();
         var options = new McpClientOptions { LogLevel = LoggingLevel.Info, ClientInfo = new Implementation { Name = "mcp-raw-cli", Version = typeof(CallCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" } };
         var pairs = new List<(string Key, string Value)>();
+        var roots = new List<Root>();
         try
         {
             for (var i = 0; i < args.Length; i++)
@@ -39,6 +44,10 @@ internal static class CallCommand
                 switch (args[i])
                 {
                     case "--stdio" when i + 1 < args.Length: stdio = args[++i]; break;
+                    case "--root" when i + 1 < args.Length:
+                        var path = Path.GetFullPath(args[++i]);
+                        roots.Add(new Root { Uri = new Uri(Path.EndsInDirectorySeparator(path) ? path : path + Path.DirectorySeparatorChar).AbsoluteUri, Name = Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)) });
+                        break;
                     case "--arg" when i + 1 < args.Length:
                         var pair = args[++i];
                         var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -117,7 +126,11 @@ internal static class CallCommand
         options.NotificationHandler = display.OnNotificationAsync;
         options.Warning = message => Console.Error.WriteLine("warning: " + message);
         options.ElicitationHandler = Elicit;
-        options.RootsHandler = _ => ValueTask.FromResult(new ListRootsResult { Roots = [new Root { Uri = new Uri(Environment.CurrentDirectory + "/").AbsoluteUri, Name = "cwd" }] });
+        if (roots.Count > 0)
+        {
+            // Only the directories given: the client shares no path it was not asked to.
+            options.RootsHandler = _ => ValueTask.FromResult(new ListRootsResult { Roots = roots });
+        }
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -130,13 +143,13 @@ internal static class CallCommand
             await using var client = stdio is not null
                 ? await McpClient.ConnectStdioAsync(SplitCommand(stdio)[0], SplitCommand(stdio)[1..], options, cancel.Token)
                 : await McpClient.ConnectAsync(new Uri(url!), options, cancellationToken: cancel.Token);
-            await Console.Error.WriteLineAsync($"connected to {client.ServerInfo?.Name ?? "?"} {client.ServerInfo?.Version} ({client.ProtocolVersion.ToVersionString()}, {client.Transport})");
+            await Console.Error.WriteLineAsync($"connected to {TerminalText.Clean(client.ServerInfo?.Name ?? "?")} {TerminalText.Clean(client.ServerInfo?.Version)} ({client.ProtocolVersion.ToVersionString()}, {client.Transport})");
             var tools = await client.ListToolsAsync(cancel.Token);
             if (listOnly)
             {
                 foreach (var t in tools)
                 {
-                    Console.WriteLine($"{t.Name}: {t.Description}");
+                    Console.WriteLine(TerminalText.Clean($"{t.Name}: {t.Description}"));
                     Console.WriteLine("  input schema: " + JsonSerializer.Serialize(t.InputSchema, McpJsonContext.Default.JsonElement));
                 }
 
@@ -158,18 +171,18 @@ internal static class CallCommand
             {
                 await writer.WriteLineAsync(block switch
                 {
-                    TextContent text => text.Text,
-                    ImageContent image => $"[image {image.MimeType}, {image.Data.Length * 3 / 4} bytes]",
-                    AudioContent audio => $"[audio {audio.MimeType}, {audio.Data.Length * 3 / 4} bytes]",
-                    EmbeddedResource resource => $"[resource {resource.Resource.Uri}]" + (resource.Resource.Text is { } t ? "\n" + t : string.Empty),
-                    ResourceLink link => $"[link {link.Uri}]",
+                    TextContent text => TerminalText.Clean(text.Text),
+                    ImageContent image => $"[image {TerminalText.Clean(image.MimeType)}, {image.Data.Length * 3 / 4} bytes]",
+                    AudioContent audio => $"[audio {TerminalText.Clean(audio.MimeType)}, {audio.Data.Length * 3 / 4} bytes]",
+                    EmbeddedResource resource => TerminalText.Clean($"[resource {resource.Resource.Uri}]" + (resource.Resource.Text is { } t ? "\n" + t : string.Empty)),
+                    ResourceLink link => TerminalText.Clean($"[link {link.Uri}]"),
                     _ => JsonSerializer.Serialize(block, McpJsonContext.Default.ContentBlock),
                 });
             }
 
             if (result.StructuredContent is { } structured && result.Content.Count == 0)
             {
-                Console.WriteLine(structured.GetRawText());
+                Console.WriteLine(TerminalText.Clean(structured.GetRawText()));
             }
 
             if (result.IsError == true)
@@ -199,7 +212,7 @@ internal static class CallCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine("mcp-raw: " + message);
+        Console.Error.WriteLine("mcp-raw: " + TerminalText.Clean(message));
         return 2;
     }
 
@@ -276,15 +289,15 @@ internal static class CallCommand
     {
         if (Console.IsInputRedirected || request.RequestedSchema is not { ValueKind: JsonValueKind.Object } schema || !schema.TryGetProperty("properties", out var properties))
         {
-            Console.Error.WriteLine($"[elicitation] {request.Message} (declined: no interactive console)");
+            Console.Error.WriteLine($"[elicitation] {TerminalText.Clean(request.Message)} (declined: no interactive console)");
             return ValueTask.FromResult(new ElicitResult { Action = ElicitActions.Decline });
         }
 
-        Console.Error.WriteLine($"[elicitation] {request.Message}");
+        Console.Error.WriteLine($"[elicitation] {TerminalText.Clean(request.Message)}");
         var content = new Dictionary<string, JsonElement>();
         foreach (var property in properties.EnumerateObject())
         {
-            Console.Error.Write($"  {property.Name}: ");
+            Console.Error.Write($"  {TerminalText.Clean(property.Name)}: ");
             var line = Console.ReadLine();
             if (line is null)
             {
@@ -316,7 +329,7 @@ internal sealed class NotificationDisplay
                 var line = total is > 0 ? $"{Bar(value / total.Value)} {value.ToString(CultureInfo.InvariantCulture)}/{total.Value.ToString(CultureInfo.InvariantCulture)}" : $"progress {value.ToString(CultureInfo.InvariantCulture)}";
                 if (message is not null)
                 {
-                    line += " " + message;
+                    line += " " + TerminalText.Clean(message).Replace('\n', ' ');
                 }
 
                 if (_interactive)
@@ -332,12 +345,12 @@ internal sealed class NotificationDisplay
             else if (notification.AsLogMessage() is { } log)
             {
                 ClearBar();
-                Console.Error.WriteLine($"[{log.Level}]{(log.Logger is null ? string.Empty : " " + log.Logger + ":")} {log.Text}");
+                Console.Error.WriteLine(TerminalText.Clean($"[{log.Level}]{(log.Logger is null ? string.Empty : " " + log.Logger + ":")} {log.Text}"));
             }
             else
             {
                 ClearBar();
-                Console.Error.WriteLine($"[{notification.Method}] {(notification.Params.ValueKind == JsonValueKind.Undefined ? string.Empty : notification.Params.GetRawText())}");
+                Console.Error.WriteLine(TerminalText.Clean($"[{notification.Method}] {(notification.Params.ValueKind == JsonValueKind.Undefined ? string.Empty : notification.Params.GetRawText())}"));
             }
         }
 

@@ -15,12 +15,15 @@ internal sealed class HttpRequestContext : McpRequestContext
     private readonly StreamableHttpOptions _options;
     private readonly CancellationToken _cancellation;
     private readonly InFlightRequest? _inFlight;
+    private readonly Microsoft.AspNetCore.Http.HttpContext? _http;
+    private (int Status, TimeSpan RetryAfter)? _limit;
 
     public HttpRequestContext(
         JsonRpcMessage message, McpProtocolVersion version, McpSession? session, Microsoft.AspNetCore.Http.HttpContext http,
         IResponseSink stream, StreamableHttpOptions options, CancellationToken cancellation)
         : base(message, version, session, http)
     {
+        _http = http;
         _stream = stream;
         _options = options;
         _cancellation = cancellation;
@@ -102,6 +105,12 @@ internal sealed class HttpRequestContext : McpRequestContext
 
     public override ValueTask<bool> DisconnectForPollingAsync() => _stream.DisconnectForPollingAsync();
 
+    public override ValueTask RespondLimitReachedAsync(int httpStatus, string message, TimeSpan retryAfter)
+    {
+        _limit = (httpStatus, retryAfter);
+        return RespondErrorAsync(JsonRpcErrorCode.InternalError, message);
+    }
+
     private protected override async ValueTask RespondCoreAsync<TState>(McpMessageWriter<TState> write, TState state, int errorCode, bool isError)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -125,6 +134,16 @@ internal sealed class HttpRequestContext : McpRequestContext
                 JsonRpcErrorCode.HeaderMismatch or JsonRpcErrorCode.MissingRequiredClientCapability or JsonRpcErrorCode.UnsupportedProtocolVersion => 400,
                 _ => 200,
             };
+        }
+
+        if (_limit is { } limit)
+        {
+            // A limit: its status and Retry-After while the status can still change (an open SSE stream keeps 200).
+            status = limit.Status;
+            if (_http is { Response.HasStarted: false } http)
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(limit.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         await _stream.RespondAsync(write, state, status).ConfigureAwait(false);
