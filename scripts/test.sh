@@ -23,7 +23,7 @@ fi
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build -nologo \
-    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" --blame-hang-timeout 10m \
     -- NUnit.Verbosity=0 "$@" || status=$?
 done
 

@@ -138,15 +138,27 @@ internal sealed class HttpStatusException(int status, string? body) : Exception(
     public int Status { get; } = status;
 }
 
-/// <summary>Correlates responses by id for transports whose answers arrive on a separate channel (HTTP+SSE, stdio).</summary>
+/// <summary>
+/// Correlates responses by id for transports whose answers arrive on a separate channel (HTTP+SSE, stdio).
+/// <see cref="FailAll"/> is terminal: the channel has ended, so a request added afterwards fails at once instead of
+/// waiting for an answer that cannot come.
+/// </summary>
 internal sealed class PendingRequests
 {
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> _pending = new();
+    private volatile Exception? _failure;
 
     public TaskCompletionSource<JsonRpcMessage> Add(RequestId id)
     {
         var tcs = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = tcs;
+
+        // FailAll sets the failure before it sweeps, so either its sweep sees this entry or this check sees the failure.
+        if (_failure is { } failure && _pending.TryRemove(id, out _))
+        {
+            tcs.TrySetException(failure);
+        }
+
         return tcs;
     }
 
@@ -156,10 +168,13 @@ internal sealed class PendingRequests
 
     public void FailAll(Exception e)
     {
+        _failure ??= e;
         foreach (var (id, tcs) in _pending)
         {
-            _pending.TryRemove(id, out _);
-            tcs.TrySetException(e);
+            if (_pending.TryRemove(id, out _))
+            {
+                tcs.TrySetException(e);
+            }
         }
     }
 }

@@ -59,6 +59,7 @@ public sealed class ClientSafetyTests
         ProtocolVersion = McpProtocolVersion.V2025_11_25,
         OpenServerStream = false,
         DeleteSessionOnDispose = false,
+        RequestTimeout = TimeSpan.FromSeconds(20),
     };
 
     [Test]
@@ -149,7 +150,7 @@ public sealed class ClientSafetyTests
     {
         var options = Options();
         options.MaxMessageBytes = 1000;
-        var act = async () => await McpClient.ConnectStdioAsync("sh", ["-c", "head -c 100000 /dev/zero | tr '\\0' x; echo; sleep 30"], options);
+        var act = async () => await McpClient.ConnectStdioAsync("sh", ["-c", "head -c 100000 /dev/zero | tr '\\0' x; echo; sleep 30"], options, TestContext.CurrentContext.CancellationToken);
         (await act.Should().ThrowAsync<McpClientException>()).Which.Message.Should().Contain("1000 bytes");
     }
 
