@@ -8,10 +8,12 @@ internal static class RawResponses
 {
     private static readonly byte[] s_echoJson = Encoding.UTF8.GetBytes(Echo);
     private static readonly byte[] s_progressSse = Encoding.UTF8.GetBytes(ProgressSse(10));
+    private static readonly byte[][] s_progressFrames = ProgressSse(10).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(f => Encoding.UTF8.GetBytes(f + "\n\n")).ToArray();
 
     /// <summary>
     /// The ceiling: read the whole body, as a server must, then write the fixed answer of the workload (SSE when the
-    /// query string says <c>sse</c>).
+    /// query string says <c>sse</c>). With <c>sse&amp;flush</c> the second SSE ceiling: each frame written and flushed on
+    /// its own, as a server that flushes per event does, so streaming cost and flush coalescing can be read apart.
     /// </summary>
     public static async Task HandleAsync(HttpContext context)
     {
@@ -31,6 +33,16 @@ internal static class RawResponses
         if (!sse)
         {
             context.Response.ContentLength = body.Length;
+        }
+
+        if (sse && context.Request.Query.ContainsKey("flush"))
+        {
+            foreach (var frame in s_progressFrames)
+            {
+                await context.Response.BodyWriter.WriteAsync(frame);
+            }
+
+            return;
         }
 
         await context.Response.BodyWriter.WriteAsync(body);

@@ -128,15 +128,21 @@ run_wrk() { # pid url script conns seconds -> "rps p50 p99 requests bad cpu_us_p
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-report() { # workload mcp-results-file raw-results-file
-  local w="$1" m="$2" r="$3"
+report() { # workload mcp-results-file raw-results-file [raw-flush-per-frame-results-file]
+  local w="$1" m="$2" r="$3" f="${4:-}"
   local mrps rrps mus rus mbad rbad mp50 mp99
   mrps=$(awk '{print $1}' "$m" | median); rrps=$(awk '{print $1}' "$r" | median)
   mus=$(awk '{print $6}' "$m" | median); rus=$(awk '{print $6}' "$r" | median)
   mp50=$(awk '{print $2}' "$m" | median); mp99=$(awk '{print $3}' "$m" | median)
   mbad=$(awk '{s+=$5} END {print s+0}' "$m"); rbad=$(awk '{s+=$5} END {print s+0}' "$r")
   awk -v w="$w" -v m="$mrps" -v r="$rrps" -v mu="$mus" -v ru="$rus" -v p50="$mp50" -v p99="$mp99" -v mb="$mbad" -v rb="$rbad" \
-    'BEGIN { printf "%-4s mcp %9.0f req/s (%5.1f us/req, p50 %s us, p99 %s us)  raw %9.0f req/s (%5.1f us/req)  ratio %.2f  bad responses: mcp %d raw %d\n", w, m, mu, p50, p99, r, ru, (r > 0 ? m / r : 0), mb, rb }'
+    'BEGIN { printf "%-4s mcp %9.0f req/s (%5.1f us/req, p50 %s us, p99 %s us)  raw %9.0f req/s (%5.1f us/req)  ratio %.2f  cpu ratio %.2f  bad responses: mcp %d raw %d\n", w, m, mu, p50, p99, r, ru, (r > 0 ? m / r : 0), (ru > 0 ? mu / ru : 0), mb, rb }'
+  if [ -n "$f" ]; then
+    local frps fus fbad
+    frps=$(awk '{print $1}' "$f" | median); fus=$(awk '{print $6}' "$f" | median); fbad=$(awk '{s+=$5} END {print s+0}' "$f")
+    awk -v w="$w" -v m="$mrps" -v mu="$mus" -v r="$frps" -v ru="$fus" -v b="$fbad" \
+      'BEGIN { printf "%-4s   raw flushing each frame %9.0f req/s (%5.1f us/req)  ratio %.2f  cpu ratio %.2f  bad responses: %d\n", w, r, ru, (r > 0 ? m / r : 0), (ru > 0 ? mu / ru : 0), b }'
+  fi
 }
 
 for w in "${WORKLOADS[@]}"; do
@@ -152,11 +158,14 @@ for w in "${WORKLOADS[@]}"; do
         node benchmarks/load/w4-floor.mjs "http://127.0.0.1:$RAW" "$(cat "$WORK/raw.pid")"; continue ;;
     *) echo "unknown workload $w" >&2; exit 2 ;;
   esac
-  : > "$WORK/$w.mcp"; : > "$WORK/$w.raw"
+  : > "$WORK/$w.mcp"; : > "$WORK/$w.raw"; : > "$WORK/$w.rawf"
   rpid=$(cat "$WORK/raw.pid")
+  # SSE workloads get a second ceiling: raw Kestrel flushing after each frame.
+  flush=""; case "$rurl" in *'?sse') flush="$rurl&flush" ;; esac
   for r in $(seq 1 "$ROUNDS"); do
     run_wrk "$rpid" "$rurl" "$rs" "$c" "$DURATION" >> "$WORK/$w.raw"
+    [ -z "$flush" ] || run_wrk "$rpid" "$flush" "$rs" "$c" "$DURATION" >> "$WORK/$w.rawf"
     run_wrk "$mpid" "$murl" "$ms" "$c" "$DURATION" >> "$WORK/$w.mcp"
   done
-  report "$w" "$WORK/$w.mcp" "$WORK/$w.raw"
+  report "$w" "$WORK/$w.mcp" "$WORK/$w.raw" "${flush:+$WORK/$w.rawf}"
 done

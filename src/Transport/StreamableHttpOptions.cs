@@ -84,6 +84,13 @@ public sealed class StreamableHttpOptions
     public TimeSpan CompletedStreamRetention { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long events of a finished POST stream stay available when its response went out to a client that was still
+    /// connected (the client has it and has no reason to resume; this covers a connection lost with the last bytes in
+    /// flight, as long as a few retry intervals). Default 5 s.
+    /// </summary>
+    public TimeSpan DeliveredStreamRetention { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Bytes of events retained for one session, over all its streams; beyond it the oldest events of the session's
     /// finished streams go first, then its oldest events. Default 16 MiB.
     /// </summary>

@@ -61,4 +61,72 @@ public sealed class AsyncGateTests
         gate.TryEnter().Should().BeTrue();
         gate.Exit();
     }
+
+    [Test]
+    public async Task Defer_WhileHeld_IsDoneByTheHolderOnExit_ThenTheNextWaiterEnters()
+    {
+        var gate = new AsyncGate();
+        gate.TryEnterOrDefer().Should().BeTrue("a free gate is entered");
+        var waiter = gate.EnterAsync().AsTask();
+        gate.TryEnterOrDefer().Should().BeFalse("the gate is held: the work is left to the holder");
+        gate.Exit().Should().BeTrue("the holder keeps the gate to do the deferred work");
+        waiter.IsCompleted.Should().BeFalse("the deferred work comes before the next waiter");
+        gate.Exit().Should().BeFalse();
+        await waiter;
+        gate.TryEnter().Should().BeFalse("the waiter holds the gate now");
+        gate.Exit().Should().BeFalse();
+        gate.TryEnter().Should().BeTrue("the gate is free again");
+        gate.Exit().Should().BeFalse();
+    }
+
+    [Test]
+    public async Task Defer_UnderContention_IsNeverLost()
+    {
+        // Whoever defers sets 'pending' first; the work (clearing it) runs under the gate, either by a deferrer that
+        // found the gate free or by the holder that Exit told to. When everyone is done, nothing may be left pending.
+        var gate = new AsyncGate();
+        var pending = 0;
+        var inside = 0;
+
+        void Work()
+        {
+            Interlocked.Increment(ref inside).Should().Be(1);
+            Volatile.Write(ref pending, 0);
+            Interlocked.Decrement(ref inside);
+        }
+
+        void Leave()
+        {
+            while (gate.Exit())
+            {
+                Work();
+            }
+        }
+
+        var holders = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                await gate.EnterAsync();
+                Interlocked.Increment(ref inside).Should().Be(1);
+                Interlocked.Decrement(ref inside);
+                Leave();
+            }
+        }));
+        var deferrers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                Volatile.Write(ref pending, 1);
+                if (gate.TryEnterOrDefer())
+                {
+                    Work();
+                    Leave();
+                }
+            }
+        }));
+        await Task.WhenAll(holders.Concat(deferrers));
+        Volatile.Read(ref pending).Should().Be(0, "a deferred piece of work was lost");
+        gate.TryEnter().Should().BeTrue();
+    }
 }

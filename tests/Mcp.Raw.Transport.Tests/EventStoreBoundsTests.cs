@@ -140,4 +140,73 @@ public sealed class EventStoreBoundsTests
 
         public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
+
+    [Test]
+    public async Task PooledStorage_KeepsEveryRetainedEventIntact_ThroughGrowthAndDrops_TR41_TR43()
+    {
+        // Events of varying sizes, with the per-stream cap dropping the oldest as they come: the stream's buffer grows,
+        // slides its live bytes down and is indexed anew; every event still retained must read back byte for byte.
+        var store = Store(o => o.MaxEventsPerStream = 37);
+        var key = new StreamKey("s", "1");
+        var written = new Dictionary<long, string>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var json = "{\"i\":" + i + ",\"pad\":\"" + new string((char)('a' + (i % 26)), i * 7 % 300) + "\"}";
+            written[await store.AppendAsync(key, Encoding.UTF8.GetBytes(json))] = json;
+        }
+
+        var last = written.Keys.Max();
+        var reader = (await store.OpenAsync(key, last - 37))!;
+        var seen = 0;
+        while (reader.TryRead(out var e))
+        {
+            Encoding.UTF8.GetString(e.Data.Span).Should().Be(written[e.Id.Sequence]);
+            seen++;
+        }
+
+        seen.Should().Be(37);
+    }
+
+    [Test]
+    public async Task TryWriteNext_FramesEachEventWithItsId_InOneWrite_TR41()
+    {
+        var store = Store(_ => { });
+        var key = new StreamKey("tag", "7");
+        await store.AppendAsync(key, "{\"a\":1}"u8.ToArray());
+        await store.AppendAsync(key, "{\"b\":2}"u8.ToArray());
+        var reader = (await store.OpenAsync(key, 0))!;
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        while (reader.TryWriteNext(output))
+        {
+        }
+
+        Encoding.UTF8.GetString(output.WrittenSpan).Should().Be("id: tag.7.1\ndata: {\"a\":1}\n\nid: tag.7.2\ndata: {\"b\":2}\n\n");
+    }
+
+    [Test]
+    public async Task DeliveredStreams_LeaveAfterTheShorterRetention_UndeliveredOnesStay_TR44()
+    {
+        var time = new ManualTime();
+        var store = Store(o =>
+        {
+            o.DeliveredStreamRetention = TimeSpan.FromSeconds(5);
+            o.CompletedStreamRetention = TimeSpan.FromSeconds(30);
+        }, time);
+        var delivered = new StreamKey("s", "1");
+        var undelivered = new StreamKey("s", "2");
+        await store.AppendAsync(delivered, "{}"u8.ToArray());
+        await store.CompleteDeliveredAsync(delivered);
+        await store.AppendAsync(undelivered, "{}"u8.ToArray());
+        await store.CompleteAsync(undelivered);
+
+        time.Advance(TimeSpan.FromSeconds(4));
+        store.Evict();
+        (await store.OpenAsync(delivered, 0)).Should().NotBeNull("a connection lost with the last bytes in flight can still resume");
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        store.Evict();
+        (await store.OpenAsync(delivered, 0)).Should().BeNull("its client had every event");
+        (await store.OpenAsync(undelivered, 0)).Should().NotBeNull("a client that was gone when the stream ended resumes later");
+        store.TotalBytes.Should().Be(2, "the delivered stream's bytes left the accounting with it");
+    }
 }

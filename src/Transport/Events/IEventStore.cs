@@ -20,6 +20,13 @@ public interface IEventStore
     ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Marks the stream complete after its last event went out on the stream's own response to a client that was
+    /// still connected: that client has no reason to resume, so a store may keep the stream for less time
+    /// (<see cref="StreamableHttpOptions.DeliveredStreamRetention"/>). The default is <see cref="CompleteAsync"/>.
+    /// </summary>
+    ValueTask CompleteDeliveredAsync(StreamKey stream, CancellationToken cancellationToken = default) => CompleteAsync(stream, cancellationToken);
+
+    /// <summary>
     /// Opens the stream after <paramref name="afterSequence"/>. Returns null when the stream is unknown (never
     /// existed, expired, or belongs to another session); throws <see cref="EventsLostException"/> when events after
     /// that point are no longer retained.

@@ -9,14 +9,16 @@ namespace Mcp.Raw.Transport.Events;
 /// <see cref="StreamableHttpOptions.MaxEventBytesPerStream"/>), per session
 /// (<see cref="StreamableHttpOptions.MaxEventBytesPerSession"/>: the session's oldest finished streams go first, then
 /// its oldest events) and in total (<see cref="StreamableHttpOptions.MaxEventStoreBytes"/>: the oldest finished streams
-/// of any session go first). Finished streams are kept for <see cref="StreamableHttpOptions.CompletedStreamRetention"/>,
+/// of any session go first). Finished streams are kept for <see cref="StreamableHttpOptions.DeliveredStreamRetention"/>
+/// when their response reached a connected client, else for <see cref="StreamableHttpOptions.CompletedStreamRetention"/>;
 /// others for <see cref="StreamableHttpOptions.EventRetention"/> after their last event.
 /// </summary>
 /// <remarks>
 /// Sequence numbers are counted per session, not per stream, so an event id is never issued twice in a session: a
 /// stream that was evicted and starts again (the standalone GET stream) continues the count, and a resume from an id
 /// of its earlier life is refused as lost rather than answered with other events under the same id. A replay reads
-/// from its position by index (no rescan), and appending signals only when a reader waits.
+/// from its position by index (no rescan), and appending signals only when a reader waits. A stream's events live in
+/// pooled buffers that go back to the pool when the stream goes.
 /// </remarks>
 public sealed class InMemoryEventStore : IEventStore
 {
@@ -25,6 +27,9 @@ public sealed class InMemoryEventStore : IEventStore
     // Finished streams of every session in the order they finished: the total cap and the retention of finished
     // streams take from the front, so neither scans the store. Entries of streams removed otherwise are skipped.
     private readonly ConcurrentQueue<(SessionLog Session, StreamLog Stream)> _finished = new();
+
+    // Finished streams whose response reached a connected client: kept for the shorter DeliveredStreamRetention.
+    private readonly ConcurrentQueue<(SessionLog Session, StreamLog Stream)> _delivered = new();
     private readonly StreamableHttpOptions _options;
     private readonly TimeProvider _time;
     private long _totalBytes;
@@ -54,7 +59,7 @@ public sealed class InMemoryEventStore : IEventStore
     public ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var session = Session(stream.SessionTag);
-        var sequence = session.Append(stream.StreamId, data.ToArray(), _time.GetTimestamp(), this);
+        var sequence = session.Append(stream.StreamId, data.Span, _time.GetTimestamp(), this);
         if (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
         {
             TrimTotal(session, stream.StreamId);
@@ -64,12 +69,17 @@ public sealed class InMemoryEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default)
+    public ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default) => Complete(stream, _finished);
+
+    /// <inheritdoc />
+    public ValueTask CompleteDeliveredAsync(StreamKey stream, CancellationToken cancellationToken = default) => Complete(stream, _delivered);
+
+    private ValueTask Complete(StreamKey stream, ConcurrentQueue<(SessionLog Session, StreamLog Stream)> queue)
     {
         var session = Session(stream.SessionTag);
         if (session.Complete(stream.StreamId, _time.GetTimestamp()) is { } finished)
         {
-            _finished.Enqueue((session, finished));
+            queue.Enqueue((session, finished));
         }
 
         return ValueTask.CompletedTask;
@@ -101,18 +111,24 @@ public sealed class InMemoryEventStore : IEventStore
     public void Evict()
     {
         var now = _time.GetTimestamp();
-        // Finished streams leave in the order they finished (one retention for all of them).
-        while (_finished.TryPeek(out var oldest) && (oldest.Stream.Closed || _time.GetElapsedTime(oldest.Stream.LastTouched, now) > _options.CompletedStreamRetention))
-        {
-            _finished.TryDequeue(out _);
-            oldest.Session.Remove(oldest.Stream, this);
-        }
+        // Finished streams leave in the order they finished (one retention per queue).
+        EvictFinished(_delivered, _options.DeliveredStreamRetention, now);
+        EvictFinished(_finished, _options.CompletedStreamRetention, now);
 
         // Streams still running or abandoned. A session's log (a few dozen bytes when empty) stays until the session
         // ends (RemoveSessionAsync), so its sequence count goes on across evicted streams.
         foreach (var (_, session) in _sessions)
         {
             session.EvictAbandoned(now, _time, _options, this);
+        }
+    }
+
+    private void EvictFinished(ConcurrentQueue<(SessionLog Session, StreamLog Stream)> queue, TimeSpan retention, long now)
+    {
+        while (queue.TryPeek(out var oldest) && (oldest.Stream.Closed || _time.GetElapsedTime(oldest.Stream.LastTouched, now) > retention))
+        {
+            queue.TryDequeue(out _);
+            oldest.Session.Remove(oldest.Stream, this);
         }
     }
 
@@ -125,7 +141,7 @@ public sealed class InMemoryEventStore : IEventStore
     {
         while (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
         {
-            if (_finished.TryDequeue(out var oldest))
+            if (_delivered.TryDequeue(out var oldest) || _finished.TryDequeue(out oldest))
             {
                 oldest.Session.Remove(oldest.Stream, this);
                 continue;
@@ -179,7 +195,7 @@ public sealed class InMemoryEventStore : IEventStore
             return stream;
         }
 
-        public long Append(string streamId, byte[] data, long now, InMemoryEventStore store)
+        public long Append(string streamId, ReadOnlySpan<byte> data, long now, InMemoryEventStore store)
         {
             TaskCompletionSource? waiter;
             long sequence;
@@ -407,8 +423,25 @@ public sealed class InMemoryEventStore : IEventStore
                         return false;
                     }
 
+                    // A copy: the stream's buffer is pooled and is reused once the stream goes.
                     _index++;
-                    storedEvent = new StoredEvent(new StreamEventId(key, sequence), data);
+                    storedEvent = new StoredEvent(new StreamEventId(key, sequence), data.ToArray());
+                    return true;
+                }
+            }
+
+            public bool TryWriteNext(System.Buffers.IBufferWriter<byte> output)
+            {
+                lock (session._lock)
+                {
+                    if (!stream.TryGet(_index, out var sequence, out var data))
+                    {
+                        return false;
+                    }
+
+                    // Framed straight from the pooled buffer under the lock: no copy, one write.
+                    _index++;
+                    Sse.StoredEventFrame.Write(output, new StreamEventId(key, sequence), data);
                     return true;
                 }
             }
@@ -439,13 +472,29 @@ public sealed class InMemoryEventStore : IEventStore
         }
     }
 
-    /// <summary>One stream's retained events, by absolute index (events dropped from the front keep their indexes).</summary>
+    /// <summary>
+    /// One stream's retained events, by absolute index (events dropped from the front keep their indexes). The JSON
+    /// of every event lives in one pooled byte buffer and the index in one pooled slot array, so a retained stream
+    /// is a handful of objects whatever its length, and a finished stream returns its memory to the pool: a store
+    /// that turns over thousands of streams a second makes no garbage for the GC to promote.
+    /// </summary>
     private sealed class StreamLog(string id, long createdAfter, long now)
     {
+        private struct Slot
+        {
+            public long Sequence;
+            public int Offset;
+            public int Length;
+        }
+
         public string Id { get; } = id;
 
-        private readonly List<(long Sequence, byte[] Data)> _events = [];
+        private byte[] _bytes = [];
+        private int _byteStart;
+        private int _byteEnd;
+        private Slot[] _slots = [];
         private int _head;
+        private int _tail;
         private long _dropped;
         private TaskCompletionSource? _waiter;
 
@@ -463,13 +512,17 @@ public sealed class InMemoryEventStore : IEventStore
 
         public long Bytes { get; private set; }
 
-        public int Count => _events.Count - _head;
+        public int Count => _tail - _head;
 
-        public long FirstSequence => _events[_head].Sequence;
+        public long FirstSequence => _slots[_head].Sequence;
 
-        public void Add(long sequence, byte[] data, long now)
+        public void Add(long sequence, ReadOnlySpan<byte> data, long now)
         {
-            _events.Add((sequence, data));
+            EnsureSlot();
+            EnsureBytes(data.Length);
+            data.CopyTo(_bytes.AsSpan(_byteEnd));
+            _slots[_tail++] = new Slot { Sequence = sequence, Offset = _byteEnd, Length = data.Length };
+            _byteEnd += data.Length;
             Bytes += data.Length;
             LastTouched = now;
         }
@@ -477,29 +530,22 @@ public sealed class InMemoryEventStore : IEventStore
         /// <summary>Drops the oldest event; returns its size.</summary>
         public long DropOldest()
         {
-            var (sequence, data) = _events[_head];
-            _events[_head] = default;
-            _head++;
+            var slot = _slots[_head++];
             _dropped++;
-            LostThrough = sequence;
-            Bytes -= data.Length;
-            if (_head > 32 && _head * 2 > _events.Count)
-            {
-                _events.RemoveRange(0, _head);
-                _head = 0;
-            }
-
-            return data.Length;
+            LostThrough = slot.Sequence;
+            Bytes -= slot.Length;
+            _byteStart = _head < _tail ? _slots[_head].Offset : _byteEnd;
+            return slot.Length;
         }
 
         /// <summary>The absolute index of the first event after <paramref name="after"/> (binary search: sequences increase).</summary>
         public long IndexAfter(long after)
         {
-            int lo = _head, hi = _events.Count;
+            int lo = _head, hi = _tail;
             while (lo < hi)
             {
                 var mid = (lo + hi) >>> 1;
-                if (_events[mid].Sequence <= after)
+                if (_slots[mid].Sequence <= after)
                 {
                     lo = mid + 1;
                 }
@@ -520,10 +566,11 @@ public sealed class InMemoryEventStore : IEventStore
                 throw new EventsLostException();
             }
 
-            return _head + local < _events.Count;
+            return _head + local < _tail;
         }
 
-        public bool TryGet(long index, out long sequence, out ReadOnlyMemory<byte> data)
+        /// <summary>The event at an absolute index; its bytes are valid only under the session's lock.</summary>
+        public bool TryGet(long index, out long sequence, out ReadOnlySpan<byte> data)
         {
             if (!HasAt(index))
             {
@@ -532,8 +579,9 @@ public sealed class InMemoryEventStore : IEventStore
                 return false;
             }
 
-            (sequence, var bytes) = _events[_head + (int)(index - _dropped)];
-            data = bytes;
+            var slot = _slots[_head + (int)(index - _dropped)];
+            sequence = slot.Sequence;
+            data = _bytes.AsSpan(slot.Offset, slot.Length);
             return true;
         }
 
@@ -546,11 +594,91 @@ public sealed class InMemoryEventStore : IEventStore
             return waiter;
         }
 
+        /// <summary>Ends this life of the stream and gives its buffers back to the pool.</summary>
         public TaskCompletionSource? Close()
         {
             Closed = true;
             Bytes = 0;
+            _dropped += _tail - _head;
+            _head = _tail = 0;
+            _byteStart = _byteEnd = 0;
+            if (_bytes.Length > 0)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(_bytes);
+                _bytes = [];
+            }
+
+            if (_slots.Length > 0)
+            {
+                System.Buffers.ArrayPool<Slot>.Shared.Return(_slots);
+                _slots = [];
+            }
+
             return TakeWaiter();
+        }
+
+        private void EnsureSlot()
+        {
+            if (_tail < _slots.Length)
+            {
+                return;
+            }
+
+            var live = _tail - _head;
+            if (_slots.Length > 0 && live <= _slots.Length / 2)
+            {
+                // Half or more of the array is dropped events: slide the live ones down.
+                Array.Copy(_slots, _head, _slots, 0, live);
+            }
+            else
+            {
+                var grown = System.Buffers.ArrayPool<Slot>.Shared.Rent(Math.Max(16, 2 * live));
+                Array.Copy(_slots, _head, grown, 0, live);
+                if (_slots.Length > 0)
+                {
+                    System.Buffers.ArrayPool<Slot>.Shared.Return(_slots);
+                }
+
+                _slots = grown;
+            }
+
+            _head = 0;
+            _tail = live;
+        }
+
+        private void EnsureBytes(int length)
+        {
+            if (_byteEnd + length <= _bytes.Length)
+            {
+                return;
+            }
+
+            var live = _byteEnd - _byteStart;
+            var shift = _byteStart;
+            if (live + length <= _bytes.Length && _byteStart >= _bytes.Length / 2)
+            {
+                // Mostly dropped events: slide the live bytes down instead of growing.
+                _bytes.AsSpan(_byteStart, live).CopyTo(_bytes);
+            }
+            else
+            {
+                var grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1024, 2 * (live + length)));
+                _bytes.AsSpan(_byteStart, live).CopyTo(grown);
+                if (_bytes.Length > 0)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(_bytes);
+                }
+
+                _bytes = grown;
+            }
+
+            for (var i = _head; i < _tail; i++)
+            {
+                _slots[i].Offset -= shift;
+            }
+
+            _byteStart = 0;
+            _byteEnd = live;
         }
     }
 }

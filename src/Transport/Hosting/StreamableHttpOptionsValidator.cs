@@ -35,6 +35,7 @@ internal sealed class StreamableHttpOptionsValidator : IValidateOptions<Streamab
         Positive(options.ServerRequestTimeout, nameof(options.ServerRequestTimeout));
         Positive(options.EventRetention, nameof(options.EventRetention));
         Positive(options.CompletedStreamRetention, nameof(options.CompletedStreamRetention));
+        Positive(options.DeliveredStreamRetention, nameof(options.DeliveredStreamRetention));
         AtLeast(options.MaxSessions, 1, nameof(options.MaxSessions));
         AtLeast(options.MaxSessionsPerPrincipal, 1, nameof(options.MaxSessionsPerPrincipal));
         AtLeast(options.MaxAnonymousSessionsPerAddress, 1, nameof(options.MaxAnonymousSessionsPerAddress));

@@ -197,9 +197,8 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
                     return;
                 }
 
-                while (reader.TryRead(out var stored))
+                while (reader.TryWriteNext(body))
                 {
-                    StoredEventFrame.Write(body, stored.Id, stored.Data.Span);
                 }
 
                 if ((await body.FlushAsync(stop.Token).ConfigureAwait(false)).IsCompleted)

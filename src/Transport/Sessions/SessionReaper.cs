@@ -14,7 +14,7 @@ internal sealed class SessionReaper(ISessionStore sessions, IOptions<StreamableH
         using var stopping = lifetime.ApplicationStopping.Register(static s => ((SessionReaper)s!).EndAll(), this);
         // Often enough for both the idle timeout and the (shorter) retention of finished streams.
         var o = options.Value;
-        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(o.SessionIdleTimeout.Ticks / 4, o.CompletedStreamRetention.Ticks / 2), TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
+        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(o.SessionIdleTimeout.Ticks / 4, Math.Min(o.CompletedStreamRetention.Ticks, o.DeliveredStreamRetention.Ticks) / 2), TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
         using var timer = new PeriodicTimer(period);
         try
         {

@@ -1,25 +1,106 @@
 namespace Mcp.Raw.Transport.Sse;
 
 /// <summary>
-/// A one-holder async gate for a response stream: entering when free is a lock and a flag (no allocation, no task);
-/// waiters queue in order and the holder hands the gate to the next one on exit. Cheaper than
-/// <see cref="SemaphoreSlim"/> on the uncontended path every request takes.
+/// A one-holder async gate for a response stream. Entering when free and leaving with no one waiting are one
+/// interlocked operation each (no lock, no allocation, no task); waiters queue in order under a monitor on the gate
+/// itself and the holder hands the gate to the next one on exit.
 /// </summary>
+/// <remarks>
+/// A party that finds the gate held can leave work to the holder instead of waiting (<see cref="TryEnterOrDefer"/>):
+/// <see cref="Exit"/> then keeps the gate and returns true, and the holder does the work before it exits again. The
+/// stream's flush uses it so that it never waits for, nor races with, the producer writing.
+/// </remarks>
 internal sealed class AsyncGate
 {
-    private readonly Lock _lock = new();
-    private bool _held;
+    private const int Held = 1;
+    private const int Deferred = 2;
+    private const int Waiting = 4;
+
+    private int _state;
+
+    // Guarded by a monitor on this gate (taken only when someone has to wait).
     private Queue<TaskCompletionSource>? _waiters;
 
     /// <summary>Enters, waiting in line when another holder has the gate.</summary>
-    public ValueTask EnterAsync()
+    public ValueTask EnterAsync() => Interlocked.CompareExchange(ref _state, Held, 0) == 0 ? default : EnterSlow();
+
+    /// <summary>Enters only if the gate is free.</summary>
+    public bool TryEnter() => Interlocked.CompareExchange(ref _state, Held, 0) == 0;
+
+    /// <summary>
+    /// Enters if the gate is free (true); otherwise asks the holder to do the deferred work on its way out (false).
+    /// </summary>
+    public bool TryEnterOrDefer()
     {
-        lock (_lock)
+        while (true)
         {
-            if (!_held)
+            var state = Volatile.Read(ref _state);
+            var next = (state & Held) == 0 ? state | Held : state | Deferred;
+            if (Interlocked.CompareExchange(ref _state, next, state) == state)
             {
-                _held = true;
-                return ValueTask.CompletedTask;
+                return (state & Held) == 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Leaves; the next waiter, if any, becomes the holder. Returns true, and keeps the gate, when work was deferred
+    /// to the holder: do it, then call <see cref="Exit"/> again.
+    /// </summary>
+    public bool Exit()
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if ((state & Deferred) != 0)
+            {
+                if (Interlocked.CompareExchange(ref _state, state & ~Deferred, state) == state)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (state == Held)
+            {
+                if (Interlocked.CompareExchange(ref _state, 0, Held) == Held)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (TryHandOver())
+            {
+                return false;
+            }
+        }
+    }
+
+    private ValueTask EnterSlow()
+    {
+        lock (this)
+        {
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                if ((state & Held) == 0)
+                {
+                    // Free: no one can be waiting (the holder hands over without freeing the gate).
+                    if (Interlocked.CompareExchange(ref _state, state | Held, state) == state)
+                    {
+                        return default;
+                    }
+
+                    continue;
+                }
+
+                if (Interlocked.CompareExchange(ref _state, state | Waiting, state) == state)
+                {
+                    break;
+                }
             }
 
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,37 +109,26 @@ internal sealed class AsyncGate
         }
     }
 
-    /// <summary>Enters only if the gate is free.</summary>
-    public bool TryEnter()
+    /// <summary>Hands the gate to the first waiter; false when deferred work arrived meanwhile (the holder does it first).</summary>
+    private bool TryHandOver()
     {
-        lock (_lock)
+        TaskCompletionSource next;
+        lock (this)
         {
-            if (_held)
+            if ((Volatile.Read(ref _state) & Deferred) != 0)
             {
                 return false;
             }
 
-            _held = true;
-            return true;
-        }
-    }
-
-    /// <summary>Leaves; the next waiter, if any, becomes the holder.</summary>
-    public void Exit()
-    {
-        TaskCompletionSource? next = null;
-        lock (_lock)
-        {
-            if (_waiters is { Count: > 0 })
+            next = _waiters!.Dequeue();
+            if (_waiters.Count == 0)
             {
-                next = _waiters.Dequeue();
-            }
-            else
-            {
-                _held = false;
+                Interlocked.And(ref _state, ~Waiting);
             }
         }
 
-        next?.TrySetResult();
+        // The gate stays held: it passes to the waiter.
+        next.TrySetResult();
+        return true;
     }
 }

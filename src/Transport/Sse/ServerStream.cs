@@ -16,7 +16,7 @@ namespace Mcp.Raw.Transport.Sse;
 /// (TR-36). Resumable streams (2025 sessions) give every event an id and append it to the event store first, so a
 /// dropped connection loses nothing: the stream goes on in the store and a GET with <c>Last-Event-ID</c> resumes it.
 /// </summary>
-internal sealed class ServerStream : IResponseSink, IAsyncDisposable
+internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoolWorkItem
 {
     private enum Mode
     {
@@ -33,6 +33,10 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private JsonRpcWriter Writer => (_buffers ??= StreamBuffers.Rent()).Writer;
 
     private PooledBufferWriter Scratch => (_buffers ??= StreamBuffers.Rent()).Scratch;
+
+    // SSE bytes not yet handed to Kestrel: events accumulate here and go into the response's PipeWriter in one write
+    // per flush, so a burst of events costs one pass through Kestrel's locks, not two per event.
+    private PooledBufferWriter Pending => (_buffers ??= StreamBuffers.Rent()).Pending;
     private readonly ContentNegotiation.Accepts _accepts;
     private readonly IEventStore? _store;
     private readonly StreamKey _key;
@@ -46,13 +50,10 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
     private TimeSpan _keepAliveInterval;
     private bool _keepAliveRegistered;
     private long _lastWrite;
-    private int _unflushed;
     private bool _flushScheduled;
 
     // Above this many unflushed bytes a writer flushes inline and waits: the back-pressure bound per stream.
     private const int InlineFlushThreshold = 16 * 1024;
-
-    private static readonly Action<object?> s_scheduledFlush = static state => _ = ((ServerStream)state!).ScheduledFlushAsync();
 
     public ServerStream(HttpContext http, ContentNegotiation.Accepts accepts, IEventStore? store, StreamKey key, bool priming, int retryMilliseconds, SseEventType eventType = default)
     {
@@ -151,7 +152,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
         }
     }
 
@@ -195,23 +196,32 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             else
             {
                 await WriteEventAsync(write, state).ConfigureAwait(false);
+                await EndHttpResponseAsync().ConfigureAwait(false);
                 if (_resumable)
                 {
-                    await _store!.CompleteAsync(_key).ConfigureAwait(false);
+                    // Still attached after the response ended: the client has every event, and the store may let the
+                    // stream go sooner than one the client must resume.
+                    if (_mode == Mode.Sse)
+                    {
+                        await _store!.CompleteDeliveredAsync(_key).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _store!.CompleteAsync(_key).ConfigureAwait(false);
+                    }
                 }
 
-                await EndHttpResponseAsync().ConfigureAwait(false);
                 _mode = Mode.Completed;
             }
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
             SignalEnded();
         }
     }
 
-    /// <summary>Starts the SSE response now (GET streams, and clients that accept only SSE).</summary>
+    /// <summary>Starts the SSE response now and sends its headers (GET streams).</summary>
     public async ValueTask StartAsync()
     {
         await _gate.EnterAsync().ConfigureAwait(false);
@@ -219,12 +229,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         {
             if (_mode == Mode.Pending)
             {
-                await StartSseAsync().ConfigureAwait(false);
+                await StartSseAsync(flush: true).ConfigureAwait(false);
             }
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
         }
     }
 
@@ -244,13 +254,13 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
 
             if (_mode == Mode.Sse)
             {
-                SseFrameWriter.WriteEvent(_http.Response.BodyWriter, data.Span, default, type);
+                SseFrameWriter.WriteEvent(Pending, data.Span, default, type);
                 await FlushAsync().ConfigureAwait(false);
             }
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
         }
     }
 
@@ -262,13 +272,13 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         {
             if (_mode == Mode.Sse)
             {
-                SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
+                SseFrameWriter.WriteComment(Pending, "keep-alive"u8);
                 await FlushAsync().ConfigureAwait(false);
             }
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
         }
     }
 
@@ -303,7 +313,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
         }
     }
 
@@ -323,7 +333,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
                         // Nothing was sent: an empty stream when SSE is acceptable, else 204.
                         if ((_accepts & ContentNegotiation.Accepts.EventStream) != 0)
                         {
-                            await StartSseAsync().ConfigureAwait(false);
+                            await StartSseAsync(flush: true).ConfigureAwait(false);
                         }
                         else
                         {
@@ -346,7 +356,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
             SignalEnded();
         }
     }
@@ -363,7 +373,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
         }
 
         if (_keepAliveRegistered)
@@ -379,7 +389,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
     }
 
-    private async ValueTask StartSseAsync()
+    private async ValueTask StartSseAsync(bool flush = false)
     {
         var response = _http.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -413,10 +423,14 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             // could be lost, with the retry interval (TR-15, TR-22, edge case 7).
             Span<byte> id = stackalloc byte[StreamEventId.MaxUtf8Length];
             var length = new StreamEventId(_key, 0).FormatUtf8(id);
-            SseFrameWriter.WritePrimingEvent(response.BodyWriter, id[..length], _retryMilliseconds);
+            SseFrameWriter.WritePrimingEvent(Pending, id[..length], _retryMilliseconds);
         }
 
-        await FlushAsync().ConfigureAwait(false);
+        // A GET stream shows its headers at once; a POST stream's headers go out with its first event (or its end).
+        if (flush)
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
     }
 
     private async ValueTask WriteEventAsync<TState>(McpMessageWriter<TState> write, TState state)
@@ -428,15 +442,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
                 return;
             }
 
-            // Not resumable: the frame is formatted in the pooled scratch buffer and handed to Kestrel in one write;
-            // several small writes into Kestrel's response writer cost more than one copy.
-            var frame = Scratch;
-            frame.Clear();
-            SseFrameWriter.BeginDataEvent(frame, default, _eventType);
-            write(Writer, frame, state);
-            SseFrameWriter.EndDataEvent(frame);
-            _http.Response.BodyWriter.Write(frame.WrittenSpan);
-            await AfterEventAsync(frame.WrittenCount).ConfigureAwait(false);
+            // Not resumable: the frame is formatted straight into the pending bytes.
+            var pending = Pending;
+            SseFrameWriter.BeginDataEvent(pending, default, _eventType);
+            write(Writer, pending, state);
+            SseFrameWriter.EndDataEvent(pending);
+            await AfterEventAsync().ConfigureAwait(false);
             return;
         }
 
@@ -449,64 +460,62 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
             return;
         }
 
-        var body = _http.Response.BodyWriter;
-        var start = body.UnflushedBytes;
-        StoredEventFrame.Write(body, new StreamEventId(_key, sequence), Scratch.WrittenSpan, _eventType);
-        await AfterEventAsync((int)(body.UnflushedBytes - start)).ConfigureAwait(false);
+        StoredEventFrame.Write(Pending, new StreamEventId(_key, sequence), Scratch.WrittenSpan, _eventType);
+        await AfterEventAsync().ConfigureAwait(false);
     }
 
     /// <summary>
-    /// After an event: flush inline when much is pending (back-pressure), otherwise schedule one flush, so that
-    /// events written back to back leave in one write while a lone event still leaves at once. Called under the gate.
+    /// After an event: flush inline when much is pending (back-pressure), otherwise ask for one flush when the producer
+    /// yields: a work item queued to this thread's local queue runs once the producer's synchronous run gives the
+    /// thread back, so events written back to back leave in one write, while a lone event leaves as soon as the
+    /// producer awaits something. Called under the gate; allocates nothing (the stream is the work item).
     /// </summary>
-    private ValueTask AfterEventAsync(int bytes)
+    private ValueTask AfterEventAsync()
     {
-        _unflushed += bytes;
-        if (_unflushed >= InlineFlushThreshold)
+        if (Pending.WrittenCount >= InlineFlushThreshold)
         {
             return FlushAsync();
         }
 
-        if (!_flushScheduled)
-        {
-            _flushScheduled = true;
-            ThreadPool.UnsafeQueueUserWorkItem(s_scheduledFlush, this, preferLocal: false);
-        }
-
+        RequestFlush();
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Runs on the thread pool and is not awaited, so it catches everything.</summary>
-    private async Task ScheduledFlushAsync()
+    private void RequestFlush()
     {
-        try
+        if (!_flushScheduled)
         {
-            // Never block against the producer: when the gate is busy it is still writing, so come back later and
-            // include its events.
-            if (!_gate.TryEnter())
+            _flushScheduled = true;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        }
+    }
+
+    /// <summary>The requested flush. It never waits for the gate: when the gate is held, its holder flushes on exit.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (_gate.TryEnterOrDefer())
+        {
+            _ = FlushAndExitGateAsync();
+        }
+    }
+
+    /// <summary>Leaves the gate, first doing a flush that was deferred to this holder.</summary>
+    private ValueTask ExitGateAsync() => _gate.Exit() ? new ValueTask(FlushAndExitGateAsync()) : ValueTask.CompletedTask;
+
+    /// <summary>Under the gate: flushes what was requested, then leaves (again, if more was deferred meanwhile). Never throws.</summary>
+    private async Task FlushAndExitGateAsync()
+    {
+        do
+        {
+            if (_flushScheduled && _mode == Mode.Sse)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(s_scheduledFlush, this, preferLocal: false);
-                return;
+                // FlushAsync turns a failed write into client-gone; nothing else can throw here.
+                await FlushAsync().ConfigureAwait(false);
             }
 
-            try
-            {
-                if (_flushScheduled && _mode == Mode.Sse)
-                {
-                    await FlushAsync().ConfigureAwait(false);
-                }
-
-                _flushScheduled = false;
-            }
-            finally
-            {
-                _gate.Exit();
-            }
+            _flushScheduled = false;
         }
-        catch (Exception)
-        {
-            // A failed flush means the client is gone; FlushAsync already recorded that where it could.
-        }
+        while (_gate.Exit());
     }
 
     private async ValueTask WriteBodyAsync(ReadOnlyMemory<byte> bytes)
@@ -538,7 +547,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         {
             if (_mode == Mode.Sse)
             {
-                SseFrameWriter.WriteComment(_http.Response.BodyWriter, "keep-alive"u8);
+                SseFrameWriter.WriteComment(Pending, "keep-alive"u8);
                 await FlushAsync().ConfigureAwait(false);
             }
         }
@@ -548,17 +557,17 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
         finally
         {
-            _gate.Exit();
+            await ExitGateAsync().ConfigureAwait(false);
         }
     }
 
     private async ValueTask FlushAsync()
     {
         Volatile.Write(ref _lastWrite, Environment.TickCount64);
-        _unflushed = 0;
         _flushScheduled = false;
         try
         {
+            WritePending();
             var result = await _http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
             if (result.IsCompleted)
             {
@@ -572,10 +581,21 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Hands the pending SSE bytes to Kestrel in one write.</summary>
+    private void WritePending()
+    {
+        if (_buffers is { Pending.WrittenCount: > 0 } buffers)
+        {
+            _http.Response.BodyWriter.Write(buffers.Pending.WrittenSpan);
+            buffers.Pending.Clear();
+        }
+    }
+
     private async ValueTask EndHttpResponseAsync()
     {
         try
         {
+            WritePending();
             await _http.Response.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)

@@ -5,7 +5,8 @@ using Microsoft.Extensions.ObjectPool;
 namespace Mcp.Raw.Transport.Sse;
 
 /// <summary>
-/// What one response stream needs to write: the JSON writer and a scratch buffer. Pooled, so a request allocates
+/// What one response stream needs to write: the JSON writer, a scratch buffer and the SSE bytes waiting for the next
+/// flush. Pooled, so a request allocates
 /// neither (one writer per response stream, reused across streams). The stream's gate is not pooled: a late sender
 /// holding a stale reference must find that stream's own gate and its Completed state, never another request's.
 /// </summary>
@@ -18,6 +19,8 @@ internal sealed class StreamBuffers
     public JsonRpcWriter Writer { get; } = new();
 
     public PooledBufferWriter Scratch { get; private set; } = new(512);
+
+    public PooledBufferWriter Pending { get; private set; } = new(1024);
 
     public static StreamBuffers Rent() => s_pool.Get();
 
@@ -36,7 +39,14 @@ internal sealed class StreamBuffers
                 obj.Scratch = new PooledBufferWriter(512);
             }
 
+            if (obj.Pending.Capacity > MaxRetainedBytes)
+            {
+                obj.Pending.Dispose();
+                obj.Pending = new PooledBufferWriter(1024);
+            }
+
             obj.Scratch.Clear();
+            obj.Pending.Clear();
             return true;
         }
     }

@@ -1,0 +1,99 @@
+using System.IO.Pipelines;
+using BenchmarkDotNet.Attributes;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Http;
+using Mcp.Raw.Transport.Sse;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Mcp.Raw.Benchmarks;
+
+/// <summary>
+/// The cost of one notification written to an open SSE stream: a progress and a log notification per operation, on
+/// the response's one writer (<see cref="ServerStream"/>: gate, JSON, SSE frame, flush request), into a pipe that a
+/// reader drains as Kestrel's transport would. Resumable is the 2025-11-25 session stream (event id, event store);
+/// not resumable is a stateless 2025 or a 2026-07-28 stream. The target is 0 B per notification.
+/// </summary>
+[BenchmarkCategory("Stream")]
+public class StreamNotificationBenchmarks
+{
+    private const int Operations = 1_000;
+
+    private Pipe _pipe = null!;
+    private Task _drain = null!;
+    private ServerStream _stream = null!;
+    private readonly ProgressToken _token = 1;
+
+    [Params(false, true)]
+    public bool Resumable { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
+        var http = new DefaultHttpContext();
+        http.Features.Set<IHttpResponseBodyFeature>(new PipeBody(_pipe.Writer));
+        var store = Resumable ? new InMemoryEventStore(Options.Create(new StreamableHttpOptions())) : null;
+        _stream = new ServerStream(http, ContentNegotiation.Accepts.Both, store, new StreamKey("tag", "1"), priming: Resumable, retryMilliseconds: 1000);
+        _drain = DrainAsync(_pipe.Reader);
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _stream.DisposeAsync();
+        await _pipe.Writer.CompleteAsync();
+        await _drain;
+    }
+
+    /// <summary>On the thread pool, as a tool runs: the requested flush goes to this thread's local queue.</summary>
+    [Benchmark(OperationsPerInvoke = 2 * Operations, Description = "notification on an open SSE stream")]
+    public Task<bool> Notification() => Task.Run(SendAllAsync);
+
+    private async Task<bool> SendAllAsync()
+    {
+        var delivered = true;
+        for (var i = 1; i <= Operations; i++)
+        {
+            delivered &= await _stream.SendAsync(static (w, o, s) => w.WriteProgressNotification(o, s.Token, s.I, Operations), (Token: _token, I: (double)i));
+            delivered &= await _stream.SendAsync(static (w, o, _) => w.WriteLogNotification(o, "info"u8, "step"), 0);
+        }
+
+        return delivered;
+    }
+
+    private static async Task DrainAsync(PipeReader reader)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                await reader.CompleteAsync();
+                return;
+            }
+        }
+    }
+
+    /// <summary>A response body that is a pipe, as Kestrel's is.</summary>
+    private sealed class PipeBody(PipeWriter writer) : IHttpResponseBodyFeature
+    {
+        public Stream Stream => throw new NotSupportedException();
+
+        public PipeWriter Writer => writer;
+
+        public void DisableBuffering()
+        {
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task CompleteAsync() => writer.CompleteAsync().AsTask();
+    }
+}
