@@ -81,7 +81,20 @@ public abstract class McpRequestContext : McpNotificationContext
     }
 
     /// <summary>Sends a message written by a callback on this request's stream (allocation-free for hot paths).</summary>
-    public abstract ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state);
+    public ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+
+        // The common case, a request answered on its own HTTP response, is a direct call on a sealed class: a generic
+        // virtual call per event costs a runtime lookup (VirtualFunctionPointer) on every notification.
+        return ResponseStream is { } stream ? stream.SendAsync(write, state) : SendCoreAsync(write, state);
+    }
+
+    /// <summary>The request's own HTTP response stream when it has one (set by the HTTP transport).</summary>
+    private protected Sse.ServerStream? ResponseStream { get; init; }
+
+    /// <summary>Sends on a stream other than <see cref="ResponseStream"/> (a batch, a shared stream, stdio).</summary>
+    private protected abstract ValueTask<bool> SendCoreAsync<TState>(McpMessageWriter<TState> write, TState state);
 
     /// <summary>
     /// Sends a request to the client on this request's stream and waits for its answer (2025 eras only; in 2026-07-28

@@ -12,6 +12,10 @@ namespace Mcp.Raw.Transport.Http;
 internal sealed class HttpRequestContext : McpRequestContext
 {
     private readonly IResponseSink _stream;
+
+    // The common sink, called without interface dispatch: a generic virtual call per event costs a runtime lookup
+    // (VirtualFunctionPointer) that a sealed class's method does not.
+    private readonly ServerStream? _serverStream;
     private readonly StreamableHttpOptions _options;
     private readonly CancellationToken _cancellation;
     private readonly InFlightRequest? _inFlight;
@@ -25,6 +29,8 @@ internal sealed class HttpRequestContext : McpRequestContext
     {
         _http = http;
         _stream = stream;
+        _serverStream = stream as ServerStream;
+        ResponseStream = _serverStream;
         _options = options;
         _cancellation = cancellation;
     }
@@ -35,6 +41,8 @@ internal sealed class HttpRequestContext : McpRequestContext
         : base(message, version, session, user, services)
     {
         _stream = stream;
+        _serverStream = stream as ServerStream;
+        ResponseStream = _serverStream;
         _options = options;
         _cancellation = cancellation;
     }
@@ -57,11 +65,7 @@ internal sealed class HttpRequestContext : McpRequestContext
     public bool RespondedWithError { get; private set; }
 
 
-    public override ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return _stream.SendAsync(write, state);
-    }
+    private protected override ValueTask<bool> SendCoreAsync<TState>(McpMessageWriter<TState> write, TState state) => _stream.SendAsync(write, state);
 
     public override async ValueTask<JsonRpcMessage> SendRequestAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
@@ -146,6 +150,13 @@ internal sealed class HttpRequestContext : McpRequestContext
             }
         }
 
-        await _stream.RespondAsync(write, state, status).ConfigureAwait(false);
+        if (_serverStream is { } stream)
+        {
+            await stream.RespondAsync(write, state, status).ConfigureAwait(false);
+        }
+        else
+        {
+            await _stream.RespondAsync(write, state, status).ConfigureAwait(false);
+        }
     }
 }

@@ -376,7 +376,7 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
 
         public bool RespondedWithError { get; private set; }
 
-        public override ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
+        private protected override ValueTask<bool> SendCoreAsync<TState>(McpMessageWriter<TState> write, TState state)
         {
             ArgumentNullException.ThrowIfNull(write);
 
