@@ -25,4 +25,17 @@ public sealed class OptionsValidationTests
         var message = (await act.Should().ThrowAsync<OptionsValidationException>()).Which.Message;
         message.Should().Contain("MaxSessions").And.Contain("AllowedOrigins");
     }
+
+    [Test]
+    public async Task DeliveredRetentionShorterThanTwoRetryIntervals_FailsStart_TR44()
+    {
+        // A client that lost the last bytes of a stream reconnects after the retry interval: the stream must still be
+        // there, so the short retention of delivered streams cannot undercut it.
+        var act = async () => await (await TestServer.StartAsync(o =>
+        {
+            o.RetryInterval = TimeSpan.FromSeconds(3);
+            o.DeliveredStreamRetention = TimeSpan.FromSeconds(5);
+        })).DisposeAsync();
+        (await act.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("DeliveredStreamRetention").And.Contain("RetryInterval");
+    }
 }

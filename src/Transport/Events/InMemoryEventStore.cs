@@ -30,6 +30,9 @@ public sealed class InMemoryEventStore : IEventStore
 
     // Finished streams whose response reached a connected client: kept for the shorter DeliveredStreamRetention.
     private readonly ConcurrentQueue<(SessionLog Session, StreamLog Stream)> _delivered = new();
+
+    // Taken by whoever removes from the front of those queues (the reaper and the total cap).
+    private readonly Lock _finishedTake = new();
     private readonly StreamableHttpOptions _options;
     private readonly TimeProvider _time;
     private long _totalBytes;
@@ -125,10 +128,23 @@ public sealed class InMemoryEventStore : IEventStore
 
     private void EvictFinished(ConcurrentQueue<(SessionLog Session, StreamLog Stream)> queue, TimeSpan retention, long now)
     {
-        while (queue.TryPeek(out var oldest) && (oldest.Stream.Closed || _time.GetElapsedTime(oldest.Stream.LastTouched, now) > retention))
+        while (true)
         {
-            queue.TryDequeue(out _);
-            oldest.Session.Remove(oldest.Stream, this);
+            (SessionLog Session, StreamLog Stream) due;
+
+            // Peek and take as one step: TrimTotal takes from the front too, and what is taken must be what was
+            // found due (else a newer stream would leave the queue without leaving the store).
+            lock (_finishedTake)
+            {
+                if (!queue.TryPeek(out due) || !(due.Stream.Closed || _time.GetElapsedTime(due.Stream.LastTouched, now) > retention))
+                {
+                    return;
+                }
+
+                queue.TryDequeue(out _);
+            }
+
+            due.Session.Remove(due.Stream, this);
         }
     }
 
@@ -141,7 +157,14 @@ public sealed class InMemoryEventStore : IEventStore
     {
         while (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
         {
-            if (_delivered.TryDequeue(out var oldest) || _finished.TryDequeue(out oldest))
+            (SessionLog Session, StreamLog Stream) oldest;
+            bool taken;
+            lock (_finishedTake)
+            {
+                taken = _delivered.TryDequeue(out oldest) || _finished.TryDequeue(out oldest);
+            }
+
+            if (taken)
             {
                 oldest.Session.Remove(oldest.Stream, this);
                 continue;

@@ -36,6 +36,11 @@ internal sealed class StreamableHttpOptionsValidator : IValidateOptions<Streamab
         Positive(options.EventRetention, nameof(options.EventRetention));
         Positive(options.CompletedStreamRetention, nameof(options.CompletedStreamRetention));
         Positive(options.DeliveredStreamRetention, nameof(options.DeliveredStreamRetention));
+        if (options.DeliveredStreamRetention < 2 * options.RetryInterval)
+        {
+            // A client that lost the last bytes reconnects after the retry interval; the stream must still be there.
+            failures.Add($"StreamableHttpOptions.DeliveredStreamRetention must be at least twice RetryInterval (it is {options.DeliveredStreamRetention}; RetryInterval is {options.RetryInterval}).");
+        }
         AtLeast(options.MaxSessions, 1, nameof(options.MaxSessions));
         AtLeast(options.MaxSessionsPerPrincipal, 1, nameof(options.MaxSessionsPerPrincipal));
         AtLeast(options.MaxAnonymousSessionsPerAddress, 1, nameof(options.MaxAnonymousSessionsPerAddress));

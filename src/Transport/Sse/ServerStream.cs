@@ -507,10 +507,17 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
     {
         do
         {
-            if (_flushScheduled && _mode == Mode.Sse)
+            try
             {
-                // FlushAsync turns a failed write into client-gone; nothing else can throw here.
-                await FlushAsync().ConfigureAwait(false);
+                if (_flushScheduled && _mode == Mode.Sse)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception)
+            {
+                // FlushAsync turns the expected failures into client-gone; anything else must still not keep the gate
+                // held, or every later writer of this stream would wait for ever.
             }
 
             _flushScheduled = false;
