@@ -19,7 +19,10 @@ internal sealed class AsyncGate
     private int _state;
 
     // Guarded by a monitor on this gate (taken only when someone has to wait).
-    private Queue<TaskCompletionSource>? _waiters;
+    private Queue<Waiter>? _waiters;
+
+    // One waiter kept for reuse: the common contention is the producer waiting once for a flush, again and again.
+    private Waiter? _spare;
 
     /// <summary>Enters, waiting in line when another holder has the gate.</summary>
     public ValueTask EnterAsync() => Interlocked.CompareExchange(ref _state, Held, 0) == 0 ? default : EnterSlow();
@@ -103,16 +106,17 @@ internal sealed class AsyncGate
                 }
             }
 
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            (_waiters ??= new Queue<TaskCompletionSource>()).Enqueue(waiter);
-            return new ValueTask(waiter.Task);
+            var waiter = _spare ?? new Waiter(this);
+            _spare = null;
+            (_waiters ??= new Queue<Waiter>()).Enqueue(waiter);
+            return new ValueTask(waiter, waiter.Version);
         }
     }
 
     /// <summary>Hands the gate to the first waiter; false when deferred work arrived meanwhile (the holder does it first).</summary>
     private bool TryHandOver()
     {
-        TaskCompletionSource next;
+        Waiter next;
         lock (this)
         {
             if ((Volatile.Read(ref _state) & Deferred) != 0)
@@ -128,7 +132,36 @@ internal sealed class AsyncGate
         }
 
         // The gate stays held: it passes to the waiter.
-        next.TrySetResult();
+        next.Release();
         return true;
+    }
+
+    /// <summary>
+    /// A reusable wait: an <see cref="System.Threading.Tasks.Sources.IValueTaskSource"/> that goes back to its gate once its awaiter has its result,
+    /// so a contended enter allocates nothing after the first. Continuations run asynchronously, never inside
+    /// <see cref="Exit"/>.
+    /// </summary>
+    private sealed class Waiter(AsyncGate gate) : System.Threading.Tasks.Sources.IValueTaskSource
+    {
+        private System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+
+        public short Version => _core.Version;
+
+        public void Release() => _core.SetResult(true);
+
+        public void GetResult(short token)
+        {
+            _core.GetResult(token);
+            _core.Reset();
+            lock (gate)
+            {
+                gate._spare ??= this;
+            }
+        }
+
+        public System.Threading.Tasks.Sources.ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, System.Threading.Tasks.Sources.ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 }

@@ -124,6 +124,9 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
     /// Sends a message related to this stream (a notification or a server request). In JSON mode this switches the
     /// response to SSE; when the client accepts only JSON, the message is dropped (false).
     /// </summary>
+    // Pooled: when the gate is contended (a flush holds it) the method completes asynchronously, and its box is reused
+    // instead of allocated per event.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
     {
         await _gate.EnterAsync().ConfigureAwait(false);
