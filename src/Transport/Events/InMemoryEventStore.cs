@@ -533,7 +533,8 @@ public sealed class InMemoryEventStore : IEventStore
 
         public bool Closed { get; private set; }
 
-        public long Bytes { get; private set; }
+        /// <summary>The retained events' bytes: they lie back to back between the oldest event and the end.</summary>
+        public long Bytes => _byteEnd - _byteStart;
 
         public int Count => _tail - _head;
 
@@ -546,7 +547,6 @@ public sealed class InMemoryEventStore : IEventStore
             data.CopyTo(_bytes.AsSpan(_byteEnd));
             _slots[_tail++] = new Slot { Sequence = sequence, Offset = _byteEnd, Length = data.Length };
             _byteEnd += data.Length;
-            Bytes += data.Length;
             LastTouched = now;
         }
 
@@ -556,7 +556,6 @@ public sealed class InMemoryEventStore : IEventStore
             var slot = _slots[_head++];
             _dropped++;
             LostThrough = slot.Sequence;
-            Bytes -= slot.Length;
             _byteStart = _head < _tail ? _slots[_head].Offset : _byteEnd;
             return slot.Length;
         }
@@ -621,7 +620,6 @@ public sealed class InMemoryEventStore : IEventStore
         public TaskCompletionSource? Close()
         {
             Closed = true;
-            Bytes = 0;
             _dropped += _tail - _head;
             _head = _tail = 0;
             _byteStart = _byteEnd = 0;

@@ -12,10 +12,6 @@ namespace Mcp.Raw.Transport.Http;
 internal sealed class HttpRequestContext : McpRequestContext
 {
     private readonly IResponseSink _stream;
-
-    // The common sink, called without interface dispatch: a generic virtual call per event costs a runtime lookup
-    // (VirtualFunctionPointer) that a sealed class's method does not.
-    private readonly ServerStream? _serverStream;
     private readonly StreamableHttpOptions _options;
     private readonly CancellationToken _cancellation;
     private readonly InFlightRequest? _inFlight;
@@ -29,8 +25,7 @@ internal sealed class HttpRequestContext : McpRequestContext
     {
         _http = http;
         _stream = stream;
-        _serverStream = stream as ServerStream;
-        ResponseStream = _serverStream;
+        ResponseStream = stream as ServerStream;
         _options = options;
         _cancellation = cancellation;
     }
@@ -41,8 +36,7 @@ internal sealed class HttpRequestContext : McpRequestContext
         : base(message, version, session, user, services)
     {
         _stream = stream;
-        _serverStream = stream as ServerStream;
-        ResponseStream = _serverStream;
+        ResponseStream = stream as ServerStream;
         _options = options;
         _cancellation = cancellation;
     }
@@ -150,7 +144,8 @@ internal sealed class HttpRequestContext : McpRequestContext
             }
         }
 
-        if (_serverStream is { } stream)
+        // The common sink is called directly, as in McpRequestContext.SendAsync.
+        if (ResponseStream is { } stream)
         {
             await stream.RespondAsync(write, state, status).ConfigureAwait(false);
         }

@@ -122,10 +122,9 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
 
     /// <summary>
     /// Sends a message related to this stream (a notification or a server request). In JSON mode this switches the
-    /// response to SSE; when the client accepts only JSON, the message is dropped (false).
+    /// response to SSE; when the client accepts only JSON, the message is dropped (false). Its async box is pooled:
+    /// when a flush holds the gate the method completes asynchronously, and the box is reused, not allocated per event.
     /// </summary>
-    // Pooled: when the gate is contended (a flush holds it) the method completes asynchronously, and its box is reused
-    // instead of allocated per event.
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
     {

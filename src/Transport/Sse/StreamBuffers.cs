@@ -32,22 +32,22 @@ internal sealed class StreamBuffers
 
         public override bool Return(StreamBuffers obj)
         {
-            if (obj.Scratch.Capacity > MaxRetainedBytes)
-            {
-                // Don't keep a buffer grown by one large message.
-                obj.Scratch.Dispose();
-                obj.Scratch = new PooledBufferWriter(512);
-            }
-
-            if (obj.Pending.Capacity > MaxRetainedBytes)
-            {
-                obj.Pending.Dispose();
-                obj.Pending = new PooledBufferWriter(1024);
-            }
-
-            obj.Scratch.Clear();
-            obj.Pending.Clear();
+            obj.Scratch = Reusable(obj.Scratch, 512);
+            obj.Pending = Reusable(obj.Pending, 1024);
             return true;
+        }
+
+        /// <summary>The buffer cleared, or a fresh one when one large message grew it past what is worth keeping.</summary>
+        private static PooledBufferWriter Reusable(PooledBufferWriter buffer, int initialCapacity)
+        {
+            if (buffer.Capacity > MaxRetainedBytes)
+            {
+                buffer.Dispose();
+                return new PooledBufferWriter(initialCapacity);
+            }
+
+            buffer.Clear();
+            return buffer;
         }
     }
 }
