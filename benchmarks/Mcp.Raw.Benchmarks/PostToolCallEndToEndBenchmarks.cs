@@ -26,8 +26,13 @@ public class PostToolCallEndToEndBenchmarks
     private static readonly byte[] s_progress = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{\"steps\":10},\"_meta\":{\"progressToken\":1}}}");
     private static readonly byte[] s_modern = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"" + Text + "\"}," + Meta + "}}}");
 
+    private static readonly byte[] s_modernProgress = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{\"steps\":10}," + Meta + ",\"progressToken\":1,\"io.modelcontextprotocol/logLevel\":\"info\"}}}");
+
     private WebApplication _server = null!;
     private HttpClient _serverClient = null!;
+    private WebApplication _serverStateful = null!;
+    private HttpClient _serverStatefulClient = null!;
+    private string _serverSession = string.Empty;
     private WebApplication _stateless = null!;
     private WebApplication _stateful = null!;
     private HttpClient _statelessClient = null!;
@@ -40,6 +45,8 @@ public class PostToolCallEndToEndBenchmarks
         (_stateless, _statelessClient) = await StartAsync(stateless: true);
         (_stateful, _statefulClient) = await StartAsync(stateless: false);
         (_server, _serverClient) = await StartAsync(stateless: true, serverLayer: true);
+        (_serverStateful, _serverStatefulClient) = await StartAsync(stateless: false, serverLayer: true);
+        _serverSession = await InitializeAsync(_serverStatefulClient, "2025-11-25");
         using var init = Post(_statefulClient, Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"b\",\"version\":\"1\"}}}"), "2025-06-18");
         using var response = await _statefulClient.SendAsync(init);
         _session = response.Headers.GetValues("Mcp-Session-Id").Single();
@@ -51,6 +58,8 @@ public class PostToolCallEndToEndBenchmarks
         _statelessClient.Dispose();
         _serverClient.Dispose();
         await _server.DisposeAsync();
+        _serverStatefulClient.Dispose();
+        await _serverStateful.DisposeAsync();
         _statefulClient.Dispose();
         await _stateless.DisposeAsync();
         await _stateful.DisposeAsync();
@@ -99,6 +108,34 @@ public class PostToolCallEndToEndBenchmarks
 
     [Benchmark(Description = "server layer: stateless tools/call, SSE with 10 progress + 10 log notifications")]
     public Task<int> ServerSse() => SendAsync(_serverClient, Post(_serverClient, s_progress, "2025-06-18"));
+
+    [Benchmark(Description = "server layer: 2026-07-28 tools/call, SSE with 10 progress + 10 log notifications (W6b)")]
+    public Task<int> ServerModernSse()
+    {
+        var request = Post(_serverClient, s_modernProgress, "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "progress");
+        return SendAsync(_serverClient, request);
+    }
+
+    [Benchmark(Description = "server layer: 2025-11-25 session, resumable SSE (event ids, event store) with 10 progress + 10 log (W7)")]
+    public Task<int> ServerSessionResumableSse()
+    {
+        var request = Post(_serverStatefulClient, s_progress, "2025-11-25");
+        request.Headers.Add("Mcp-Session-Id", _serverSession);
+        return SendAsync(_serverStatefulClient, request);
+    }
+
+    private static async Task<string> InitializeAsync(HttpClient client, string version)
+    {
+        using var init = Post(client, Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"b\",\"version\":\"1\"}}}"), version);
+        using var response = await client.SendAsync(init);
+        var session = response.Headers.GetValues("Mcp-Session-Id").Single();
+        using var initialized = Post(client, Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"), version);
+        initialized.Headers.Add("Mcp-Session-Id", session);
+        using var accepted = await client.SendAsync(initialized);
+        return session;
+    }
 
     private static async Task<int> SendAsync(HttpClient client, HttpRequestMessage request)
     {

@@ -39,7 +39,7 @@ public class StreamNotificationBenchmarks
         var http = new DefaultHttpContext();
         http.Features.Set<IHttpResponseBodyFeature>(new PipeBody(_pipe.Writer));
         var store = Resumable ? new InMemoryEventStore(Options.Create(new StreamableHttpOptions())) : null;
-        _stream = new ServerStream(http, ContentNegotiation.Accepts.Both, store, new StreamKey("tag", "1"), priming: Resumable, retryMilliseconds: 1000);
+        _stream = new ServerStream(http, ContentNegotiation.Accepts.Both, store, new StreamKey("tag", 1), priming: Resumable, retryMilliseconds: 1000);
         _drain = DrainAsync(_pipe.Reader);
     }
 

@@ -22,17 +22,17 @@ public sealed class EventStoreBoundsTests
         var store = Store(o => o.MaxEventBytesPerSession = 1_000);
         for (var i = 1; i <= 5; i++)
         {
-            var key = new StreamKey("s", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var key = new StreamKey("s", i);
             await store.AppendAsync(key, new byte[300]);
             await store.CompleteAsync(key);
         }
 
         store.TotalBytes.Should().BeLessThanOrEqualTo(1_000);
-        (await store.OpenAsync(new StreamKey("s", "1"), 0)).Should().BeNull("the oldest finished stream was dropped first");
-        (await store.OpenAsync(new StreamKey("s", "5"), 0)).Should().NotBeNull();
+        (await store.OpenAsync(new StreamKey("s", 1), 0)).Should().BeNull("the oldest finished stream was dropped first");
+        (await store.OpenAsync(new StreamKey("s", 5), 0)).Should().NotBeNull();
 
         // A live stream that alone exceeds the cap loses its oldest events; a resume into the gap is refused.
-        var live = new StreamKey("s", "live");
+        var live = new StreamKey("s", 99);
         for (var i = 0; i < 10; i++)
         {
             await store.AppendAsync(live, new byte[300]);
@@ -48,21 +48,21 @@ public sealed class EventStoreBoundsTests
         var store = Store(o => o.MaxEventStoreBytes = 2_000);
         for (var s = 0; s < 10; s++)
         {
-            var key = new StreamKey("session" + s, "1");
+            var key = new StreamKey("session" + s, 1);
             await store.AppendAsync(key, new byte[500]);
             await store.CompleteAsync(key);
         }
 
         store.TotalBytes.Should().BeLessThanOrEqualTo(2_000);
-        (await store.OpenAsync(new StreamKey("session0", "1"), 0)).Should().BeNull();
-        (await store.OpenAsync(new StreamKey("session9", "1"), 0)).Should().NotBeNull();
+        (await store.OpenAsync(new StreamKey("session0", 1), 0)).Should().BeNull();
+        (await store.OpenAsync(new StreamKey("session9", 1), 0)).Should().NotBeNull();
     }
 
     [Test]
     public async Task AnEventLargerThanTheStreamCap_IsNotRetained_AndAResumeIntoItIsRefused_TR43()
     {
         var store = Store(o => o.MaxEventBytesPerStream = 100);
-        var key = new StreamKey("s", "1");
+        var key = new StreamKey("s", 1);
         await store.CreateAsync(key);
         await store.AppendAsync(key, new byte[101]);
         store.TotalBytes.Should().Be(0);
@@ -78,8 +78,8 @@ public sealed class EventStoreBoundsTests
             o.CompletedStreamRetention = TimeSpan.FromSeconds(30);
             o.EventRetention = TimeSpan.FromMinutes(5);
         }, time);
-        var finished = new StreamKey("s", "1");
-        var running = new StreamKey("s", "2");
+        var finished = new StreamKey("s", 1);
+        var running = new StreamKey("s", 2);
         await store.AppendAsync(finished, "{}"u8.ToArray());
         await store.CompleteAsync(finished);
         await store.AppendAsync(running, "{}"u8.ToArray());
@@ -94,8 +94,8 @@ public sealed class EventStoreBoundsTests
     {
         var time = new ManualTime();
         var store = Store(o => o.EventRetention = TimeSpan.FromSeconds(10), time);
-        var standalone = new StreamKey("s", "0");
-        var other = new StreamKey("s", "9");
+        var standalone = new StreamKey("s", 0);
+        var other = new StreamKey("s", 9);
         await store.AppendAsync(other, "{}"u8.ToArray());
         var first = await store.AppendAsync(standalone, Encoding.UTF8.GetBytes("{\"old\":1}"));
         await store.AppendAsync(standalone, Encoding.UTF8.GetBytes("{\"old\":2}"));
@@ -114,7 +114,7 @@ public sealed class EventStoreBoundsTests
     public async Task Replay_ReadsFromItsPosition_InOrder_TR41()
     {
         var store = Store(o => o.MaxEventsPerStream = 100_000);
-        var key = new StreamKey("s", "1");
+        var key = new StreamKey("s", 1);
         for (var i = 0; i < 20_000; i++)
         {
             await store.AppendAsync(key, "{}"u8.ToArray());
@@ -147,7 +147,7 @@ public sealed class EventStoreBoundsTests
         // Events of varying sizes, with the per-stream cap dropping the oldest as they come: the stream's buffer grows,
         // slides its live bytes down and is indexed anew; every event still retained must read back byte for byte.
         var store = Store(o => o.MaxEventsPerStream = 37);
-        var key = new StreamKey("s", "1");
+        var key = new StreamKey("s", 1);
         var written = new Dictionary<long, string>();
         for (var i = 0; i < 2_000; i++)
         {
@@ -171,7 +171,7 @@ public sealed class EventStoreBoundsTests
     public async Task TryWriteNext_FramesEachEventWithItsId_InOneWrite_TR41()
     {
         var store = Store(_ => { });
-        var key = new StreamKey("tag", "7");
+        var key = new StreamKey("tag", 7);
         await store.AppendAsync(key, "{\"a\":1}"u8.ToArray());
         await store.AppendAsync(key, "{\"b\":2}"u8.ToArray());
         var reader = (await store.OpenAsync(key, 0))!;
@@ -192,8 +192,8 @@ public sealed class EventStoreBoundsTests
             o.DeliveredStreamRetention = TimeSpan.FromSeconds(5);
             o.CompletedStreamRetention = TimeSpan.FromSeconds(30);
         }, time);
-        var delivered = new StreamKey("s", "1");
-        var undelivered = new StreamKey("s", "2");
+        var delivered = new StreamKey("s", 1);
+        var undelivered = new StreamKey("s", 2);
         await store.AppendAsync(delivered, "{}"u8.ToArray());
         await store.CompleteDeliveredAsync(delivered);
         await store.AppendAsync(undelivered, "{}"u8.ToArray());

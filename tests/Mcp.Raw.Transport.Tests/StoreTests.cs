@@ -24,7 +24,7 @@ public sealed class StoreTests
     [Test]
     public void StreamEventId_Utf8FormatMatchesText_AndParsesBack_TR39()
     {
-        var id = new StreamEventId(new StreamKey("AbC-_9x", "17"), 42);
+        var id = new StreamEventId(new StreamKey("AbC-_9x", 17), 42);
         Span<byte> utf8 = stackalloc byte[StreamEventId.MaxUtf8Length];
         var n = id.FormatUtf8(utf8);
         Encoding.UTF8.GetString(utf8[..n]).Should().Be(id.ToString()).And.Be("AbC-_9x.17.42");
@@ -32,11 +32,26 @@ public sealed class StoreTests
         back.Should().Be(id);
     }
 
+    [TestCase("")]
+    [TestCase("tag")]
+    [TestCase("tag.1")]
+    [TestCase(".1.2")]
+    [TestCase("tag..2")]
+    [TestCase("tag.1.")]
+    [TestCase("tag.x.2")]
+    [TestCase("tag.1.2.3")]
+    [TestCase("tag.+1.2")]
+    [TestCase("tag.1. 2")]
+    [TestCase("tag.-1.2")]
+    [TestCase("tag.99999999999999999999.1")]
+    public void StreamEventId_RejectsIdsWeNeverIssue_TR43(string text) =>
+        StreamEventId.TryParse(text, out _).Should().BeFalse();
+
     [Test]
     public async Task EventStore_BoundedByCount_ReplayBeyondBoundThrows()
     {
         var store = new InMemoryEventStore(Options(o => o.MaxEventsPerStream = 3));
-        var key = new StreamKey("t", "1");
+        var key = new StreamKey("t", 1);
         for (var i = 1; i <= 5; i++)
         {
             (await store.AppendAsync(key, Encoding.UTF8.GetBytes("{\"n\":" + i + "}"))).Should().Be(i);
@@ -47,14 +62,14 @@ public sealed class StoreTests
         e.Id.Sequence.Should().Be(3);
         await FluentActions.Awaiting(async () => await store.OpenAsync(key, 1)).Should().ThrowAsync<EventsLostException>();
         await FluentActions.Awaiting(async () => await store.OpenAsync(key, 99)).Should().ThrowAsync<EventsLostException>("an id from the future is not ours");
-        (await store.OpenAsync(new StreamKey("other", "1"), 0)).Should().BeNull();
+        (await store.OpenAsync(new StreamKey("other", 1), 0)).Should().BeNull();
     }
 
     [Test]
     public async Task EventStore_BoundedByBytes()
     {
         var store = new InMemoryEventStore(Options(o => o.MaxEventBytesPerStream = 100));
-        var key = new StreamKey("t", "1");
+        var key = new StreamKey("t", 1);
         for (var i = 0; i < 10; i++)
         {
             await store.AppendAsync(key, new byte[40]);
@@ -68,7 +83,7 @@ public sealed class StoreTests
     public async Task EventStore_ReaderWaitsForLiveEvents_EndsOnComplete()
     {
         var store = new InMemoryEventStore(Options(_ => { }));
-        var key = new StreamKey("t", "1");
+        var key = new StreamKey("t", 1);
         await store.AppendAsync(key, "{}"u8.ToArray());
         var reader = (await store.OpenAsync(key, 1))!;
         var wait = reader.WaitToReadAsync(CancellationToken.None).AsTask();

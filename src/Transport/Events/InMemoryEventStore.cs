@@ -153,7 +153,7 @@ public sealed class InMemoryEventStore : IEventStore
     private void AddBytes(long delta) => Interlocked.Add(ref _totalBytes, delta);
 
     /// <summary>Over the total cap: the oldest finished streams of any session go first, then the appender's oldest events.</summary>
-    private void TrimTotal(SessionLog appender, string appendingStream)
+    private void TrimTotal(SessionLog appender, long appendingStream)
     {
         while (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
         {
@@ -181,7 +181,7 @@ public sealed class InMemoryEventStore : IEventStore
     private sealed class SessionLog
     {
         private readonly Lock _lock = new();
-        private readonly Dictionary<string, StreamLog> _streams = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, StreamLog> _streams = [];
 
         // This session's finished streams in the order they finished: the per-session cap takes from the front.
         private readonly Queue<StreamLog> _finished = new();
@@ -199,7 +199,7 @@ public sealed class InMemoryEventStore : IEventStore
             }
         }
 
-        public StreamLog GetOrCreate(string streamId, long now)
+        public StreamLog GetOrCreate(long streamId, long now)
         {
             lock (_lock)
             {
@@ -207,7 +207,7 @@ public sealed class InMemoryEventStore : IEventStore
             }
         }
 
-        private StreamLog GetOrCreateLocked(string streamId, long now)
+        private StreamLog GetOrCreateLocked(long streamId, long now)
         {
             if (!_streams.TryGetValue(streamId, out var stream))
             {
@@ -218,7 +218,7 @@ public sealed class InMemoryEventStore : IEventStore
             return stream;
         }
 
-        public long Append(string streamId, ReadOnlySpan<byte> data, long now, InMemoryEventStore store)
+        public long Append(long streamId, ReadOnlySpan<byte> data, long now, InMemoryEventStore store)
         {
             TaskCompletionSource? waiter;
             long sequence;
@@ -254,7 +254,7 @@ public sealed class InMemoryEventStore : IEventStore
         }
 
         /// <summary>Marks the stream finished; returns it when it was not finished before (for the store's queue).</summary>
-        public StreamLog? Complete(string streamId, long now)
+        public StreamLog? Complete(long streamId, long now)
         {
             TaskCompletionSource? waiter;
             StreamLog? finished = null;
@@ -331,7 +331,7 @@ public sealed class InMemoryEventStore : IEventStore
             }
         }
 
-        public bool DropOldestEvent(string streamId, InMemoryEventStore store)
+        public bool DropOldestEvent(long streamId, InMemoryEventStore store)
         {
             lock (_lock)
             {
@@ -501,7 +501,7 @@ public sealed class InMemoryEventStore : IEventStore
     /// is a handful of objects whatever its length, and a finished stream returns its memory to the pool: a store
     /// that turns over thousands of streams a second makes no garbage for the GC to promote.
     /// </summary>
-    private sealed class StreamLog(string id, long createdAfter, long now)
+    private sealed class StreamLog(long id, long createdAfter, long now)
     {
         private struct Slot
         {
@@ -510,7 +510,7 @@ public sealed class InMemoryEventStore : IEventStore
             public int Length;
         }
 
-        public string Id { get; } = id;
+        public long Id { get; } = id;
 
         private byte[] _bytes = [];
         private int _byteStart;

@@ -32,14 +32,24 @@ public readonly record struct StreamEventId(StreamKey Stream, long Sequence)
             return false;
         }
 
-        var parts = text.Split('.');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0
-            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        // {tag}.{stream}.{sequence}: a tag with no dot, then two unsigned decimal numbers.
+        var span = text.AsSpan();
+        var first = span.IndexOf('.');
+        if (first <= 0)
         {
             return false;
         }
 
-        id = new StreamEventId(new StreamKey(parts[0], parts[1]), sequence);
+        var rest = span[(first + 1)..];
+        var second = rest.IndexOf('.');
+        if (second <= 0
+            || !long.TryParse(rest[..second], NumberStyles.None, CultureInfo.InvariantCulture, out var stream)
+            || !long.TryParse(rest[(second + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        {
+            return false;
+        }
+
+        id = new StreamEventId(new StreamKey(text[..first], stream), sequence);
         return true;
     }
 }

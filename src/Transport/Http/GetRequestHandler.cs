@@ -219,8 +219,8 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Stream {StreamId} resumed after event {Sequence}.")]
-    private static partial void LogResumed(ILogger logger, string streamId, long sequence);
+    private static partial void LogResumed(ILogger logger, long streamId, long sequence);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Stream {StreamId}: the resumed reader fell behind the retained events; the stream was ended.")]
-    private static partial void LogReplayOverrun(ILogger logger, string streamId);
+    private static partial void LogReplayOverrun(ILogger logger, long streamId);
 }

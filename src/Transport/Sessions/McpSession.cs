@@ -105,7 +105,7 @@ public sealed class McpSession : IAsyncDisposable
     }
 
     /// <summary>The stream id of the standalone GET stream.</summary>
-    internal const string StandaloneStreamId = "0";
+    internal const long StandaloneStreamId = 0;
 
     internal ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> PendingOutgoing { get; } = new();
 
@@ -168,7 +168,7 @@ public sealed class McpSession : IAsyncDisposable
     private long _streams;
 
     /// <summary>A new stream id, unique in this session (event ids carry it, TR-38).</summary>
-    internal string NextStreamId() => Interlocked.Increment(ref _streams).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal long NextStreamId() => Interlocked.Increment(ref _streams);
 
     /// <summary>Ends the session: cancels requests in flight and pending server requests, closes its streams.</summary>
     public async ValueTask DisposeAsync()
