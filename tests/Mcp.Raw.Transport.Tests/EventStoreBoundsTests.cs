@@ -209,4 +209,132 @@ public sealed class EventStoreBoundsTests
         (await store.OpenAsync(undelivered, 0)).Should().NotBeNull("a client that was gone when the stream ended resumes later");
         store.TotalBytes.Should().Be(2, "the delivered stream's bytes left the accounting with it");
     }
+
+    private static async Task<List<(long Sequence, string Json)>> ReadAllAsync(InMemoryEventStore store, StreamKey key, long after)
+    {
+        var reader = (await store.OpenAsync(key, after))!;
+        var events = new List<(long, string)>();
+        while (reader.TryRead(out var e))
+        {
+            events.Add((e.Id.Sequence, Encoding.UTF8.GetString(e.Data.Span)));
+        }
+
+        return events;
+    }
+
+    [Test]
+    public async Task DeliveredStream_ReplaysTheSameEventsFromTheArchive_TR44_TR41()
+    {
+        var store = Store(_ => { });
+        var key = new StreamKey("s", 1);
+        var written = new List<(long, string)>();
+        for (var i = 0; i < 25; i++)
+        {
+            var json = "{\"i\":" + i + ",\"pad\":\"" + new string('x', i * 13) + "\"}";
+            written.Add((await store.AppendAsync(key, Encoding.UTF8.GetBytes(json)), json));
+        }
+
+        var before = await ReadAllAsync(store, key, written[9].Item1);
+        var bytes = store.TotalBytes;
+        await store.CompleteDeliveredAsync(key);
+
+        store.ArchiveSegments.InUse.Should().Be(1, "the delivered stream's events moved into the archive");
+        (await ReadAllAsync(store, key, written[9].Item1)).Should().Equal(before).And.Equal(written.Skip(10));
+        (await ReadAllAsync(store, key, 0)).Should().Equal(written);
+        store.TotalBytes.Should().Be(bytes, "archiving moves the bytes, it does not count them twice");
+    }
+
+    [Test]
+    public async Task ReaderOpenedBeforeDelivery_ReadsOnFromTheArchive_TR41()
+    {
+        var store = Store(_ => { });
+        var key = new StreamKey("s", 1);
+        for (var i = 0; i < 6; i++)
+        {
+            await store.AppendAsync(key, Encoding.UTF8.GetBytes("{\"i\":" + i + "}"));
+        }
+
+        var reader = (await store.OpenAsync(key, 0))!;
+        reader.TryRead(out var first).Should().BeTrue();
+        reader.TryRead(out _).Should().BeTrue();
+        await store.CompleteDeliveredAsync(key);
+
+        var rest = new List<string>();
+        while (reader.TryRead(out var e))
+        {
+            rest.Add(Encoding.UTF8.GetString(e.Data.Span));
+        }
+
+        Encoding.UTF8.GetString(first.Data.Span).Should().Be("{\"i\":0}");
+        rest.Should().Equal("{\"i\":2}", "{\"i\":3}", "{\"i\":4}", "{\"i\":5}");
+        (await reader.WaitToReadAsync(CancellationToken.None)).Should().BeFalse("the stream is complete");
+    }
+
+    [Test]
+    public async Task EventAfterDelivery_KeepsEveryEvent_TR41()
+    {
+        var store = Store(_ => { });
+        var key = new StreamKey("s", 1);
+        var first = await store.AppendAsync(key, "{\"a\":1}"u8.ToArray());
+        await store.CompleteDeliveredAsync(key);
+        var second = await store.AppendAsync(key, "{\"b\":2}"u8.ToArray());
+
+        (await ReadAllAsync(store, key, 0)).Should().Equal((first, "{\"a\":1}"), (second, "{\"b\":2}"));
+        store.ArchiveSegments.InUse.Should().Be(1, "the archive's current segment stays for the next record");
+    }
+
+    [Test]
+    public async Task StreamTooLargeForARecord_KeepsItsOwnBuffers_AndReplays_TR41()
+    {
+        var store = Store(_ => { });
+        var key = new StreamKey("s", 1);
+        var big = "{\"pad\":\"" + new string('y', EventArchive.MaxRecordBytes) + "\"}";
+        var sequence = await store.AppendAsync(key, Encoding.UTF8.GetBytes(big));
+        await store.CompleteDeliveredAsync(key);
+
+        store.ArchiveSegments.InUse.Should().Be(0);
+        (await ReadAllAsync(store, key, 0)).Should().Equal((sequence, big));
+    }
+
+    [Test]
+    public async Task ArchiveSegments_AreReusedOnceTheirStreamsLeave_MemoryFollowsTheLoad_TR44()
+    {
+        var time = new ManualTime();
+        var store = Store(o => o.DeliveredStreamRetention = TimeSpan.FromSeconds(5), time);
+        var payload = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('z', 2_000) + "\"}");
+
+        async Task<int> FillAsync(long firstStream)
+        {
+            // 1,000 delivered streams of about 2 KB: several segments' worth.
+            for (var s = firstStream; s < firstStream + 1_000; s++)
+            {
+                var key = new StreamKey("s" + (s % 8), s);
+                await store.AppendAsync(key, payload);
+                await store.CompleteDeliveredAsync(key);
+            }
+
+            return store.ArchiveSegments.InUse;
+        }
+
+        var inUse = await FillAsync(1);
+        inUse.Should().BeGreaterThan(4);
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        store.Evict();
+        store.TotalBytes.Should().Be(0);
+        var (afterInUse, spare) = store.ArchiveSegments;
+        afterInUse.Should().Be(1, "only the segment being written stays in use");
+        spare.Should().Be(inUse - 1, "emptied segments are kept while the load that filled them may come back");
+
+        // The same load again takes the spares instead of new segments; after it, no more segments exist than before.
+        (await FillAsync(1_001)).Should().Be(inUse);
+        store.ArchiveSegments.Spare.Should().Be(0);
+
+        // When the load stops, the spares that a whole reaper period did not take are let go (a few stay).
+        time.Advance(TimeSpan.FromSeconds(6));
+        store.Evict();
+        store.ArchiveSegments.Spare.Should().Be(inUse - 1);
+        store.Evict();
+        store.ArchiveSegments.Spare.Should().BeLessThanOrEqualTo(4);
+    }
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 
 namespace Mcp.Raw.Transport.Events;
@@ -33,6 +35,9 @@ public sealed class InMemoryEventStore : IEventStore
 
     // Taken by whoever removes from the front of those queues (the reaper and the total cap).
     private readonly Lock _finishedTake = new();
+
+    // Delivered streams' events, out of the pool's way while they wait out their retention.
+    private readonly EventArchive _archive = new();
     private readonly StreamableHttpOptions _options;
     private readonly TimeProvider _time;
     private long _totalBytes;
@@ -72,15 +77,18 @@ public sealed class InMemoryEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default) => Complete(stream, _finished);
+    public ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default) => Complete(stream, _finished, archive: null);
 
     /// <inheritdoc />
-    public ValueTask CompleteDeliveredAsync(StreamKey stream, CancellationToken cancellationToken = default) => Complete(stream, _delivered);
+    public ValueTask CompleteDeliveredAsync(StreamKey stream, CancellationToken cancellationToken = default) => Complete(stream, _delivered, _archive);
 
-    private ValueTask Complete(StreamKey stream, ConcurrentQueue<(SessionLog Session, StreamLog Stream)> queue)
+    /// <summary>The archive's segments in use and spare (for tests and diagnostics).</summary>
+    internal (int InUse, int Spare) ArchiveSegments => _archive.SegmentCounts;
+
+    private ValueTask Complete(StreamKey stream, ConcurrentQueue<(SessionLog Session, StreamLog Stream)> queue, EventArchive? archive)
     {
         var session = Session(stream.SessionTag);
-        if (session.Complete(stream.StreamId, _time.GetTimestamp()) is { } finished)
+        if (session.Complete(stream.StreamId, _time.GetTimestamp(), archive) is { } finished)
         {
             queue.Enqueue((session, finished));
         }
@@ -114,6 +122,10 @@ public sealed class InMemoryEventStore : IEventStore
     public void Evict()
     {
         var now = _time.GetTimestamp();
+
+        // Spares left from the last pass were not needed by a whole period of load (this pass's release waits one).
+        _archive.TrimSpares();
+
         // Finished streams leave in the order they finished (one retention per queue).
         EvictFinished(_delivered, _options.DeliveredStreamRetention, now);
         EvictFinished(_finished, _options.CompletedStreamRetention, now);
@@ -254,7 +266,7 @@ public sealed class InMemoryEventStore : IEventStore
         }
 
         /// <summary>Marks the stream finished; returns it when it was not finished before (for the store's queue).</summary>
-        public StreamLog? Complete(long streamId, long now)
+        public StreamLog? Complete(long streamId, long now, EventArchive? archive)
         {
             TaskCompletionSource? waiter;
             StreamLog? finished = null;
@@ -266,6 +278,10 @@ public sealed class InMemoryEventStore : IEventStore
                     stream.Completed = true;
                     _finished.Enqueue(stream);
                     finished = stream;
+                    if (archive is not null)
+                    {
+                        stream.Archive(archive);
+                    }
                 }
 
                 stream.LastTouched = now;
@@ -496,26 +512,25 @@ public sealed class InMemoryEventStore : IEventStore
     }
 
     /// <summary>
-    /// One stream's retained events, by absolute index (events dropped from the front keep their indexes). The JSON
-    /// of every event lives in one pooled byte buffer and the index in one pooled slot array, so a retained stream
-    /// is a handful of objects whatever its length, and a finished stream returns its memory to the pool: a store
-    /// that turns over thousands of streams a second makes no garbage for the GC to promote.
+    /// One stream's retained events, by absolute index (events dropped from the front keep their indexes). While the
+    /// stream runs, the JSON of every event lives in one pooled byte buffer and the index in one pooled slot array, so
+    /// a retained stream is a handful of objects whatever its length. Once its response is delivered, both move into
+    /// the store's <see cref="EventArchive"/> (one record: the index, then the bytes) and the buffers go back to the
+    /// pool, so the pool serves the streams that are running however many delivered ones wait out their retention.
     /// </summary>
     private sealed class StreamLog(long id, long createdAfter, long now)
     {
-        private struct Slot
-        {
-            public long Sequence;
-            public int Offset;
-            public int Length;
-        }
-
         public long Id { get; } = id;
 
         private byte[] _bytes = [];
+        private EventSlot[] _slots = [];
+
+        // Set while the events are archived: the index starts at _slotBase in the segment, offsets are the segment's.
+        private EventArchive.Segment? _segment;
+        private int _slotBase;
+
         private int _byteStart;
         private int _byteEnd;
-        private Slot[] _slots = [];
         private int _head;
         private int _tail;
         private long _dropped;
@@ -538,14 +553,23 @@ public sealed class InMemoryEventStore : IEventStore
 
         public int Count => _tail - _head;
 
-        public long FirstSequence => _slots[_head].Sequence;
+        public long FirstSequence => SlotAt(_head).Sequence;
+
+        /// <summary>Whether the events sit in the archive (for tests through the store).</summary>
+        public bool IsArchived => _segment is not null;
 
         public void Add(long sequence, ReadOnlySpan<byte> data, long now)
         {
+            if (_segment is not null)
+            {
+                // An event after delivery (rare): the stream takes its events back into buffers of its own.
+                Unarchive();
+            }
+
             EnsureSlot();
             EnsureBytes(data.Length);
             data.CopyTo(_bytes.AsSpan(_byteEnd));
-            _slots[_tail++] = new Slot { Sequence = sequence, Offset = _byteEnd, Length = data.Length };
+            _slots[_tail++] = new EventSlot { Sequence = sequence, Offset = _byteEnd, Length = data.Length };
             _byteEnd += data.Length;
             LastTouched = now;
         }
@@ -553,10 +577,10 @@ public sealed class InMemoryEventStore : IEventStore
         /// <summary>Drops the oldest event; returns its size.</summary>
         public long DropOldest()
         {
-            var slot = _slots[_head++];
+            var slot = SlotAt(_head++);
             _dropped++;
             LostThrough = slot.Sequence;
-            _byteStart = _head < _tail ? _slots[_head].Offset : _byteEnd;
+            _byteStart = _head < _tail ? SlotAt(_head).Offset : _byteEnd;
             return slot.Length;
         }
 
@@ -567,7 +591,7 @@ public sealed class InMemoryEventStore : IEventStore
             while (lo < hi)
             {
                 var mid = (lo + hi) >>> 1;
-                if (_slots[mid].Sequence <= after)
+                if (SlotAt(mid).Sequence <= after)
                 {
                     lo = mid + 1;
                 }
@@ -601,10 +625,53 @@ public sealed class InMemoryEventStore : IEventStore
                 return false;
             }
 
-            var slot = _slots[_head + (int)(index - _dropped)];
+            var slot = SlotAt(_head + (int)(index - _dropped));
             sequence = slot.Sequence;
-            data = _bytes.AsSpan(slot.Offset, slot.Length);
+            data = (_segment?.Bytes ?? _bytes).AsSpan(slot.Offset, slot.Length);
             return true;
+        }
+
+        /// <summary>
+        /// Moves the events into one archive record and gives the stream's buffers back to the pool; the stream stays
+        /// as it was for readers (same indexes, same bytes). A stream too large for a record keeps its buffers.
+        /// </summary>
+        public void Archive(EventArchive archive)
+        {
+            var count = _tail - _head;
+            if (_segment is not null || count == 0)
+            {
+                if (count == 0)
+                {
+                    ReturnBuffers();
+                }
+
+                return;
+            }
+
+            var indexBytes = count * EventSlot.Size;
+            var bytes = _byteEnd - _byteStart;
+            if (!archive.TryReserve(indexBytes + bytes, out var segment, out var offset))
+            {
+                return;
+            }
+
+            var record = segment.Bytes.AsSpan(offset, indexBytes + bytes);
+            var index = MemoryMarshal.Cast<byte, EventSlot>(record[..indexBytes]);
+            var dataStart = offset + indexBytes;
+            for (var i = 0; i < count; i++)
+            {
+                var slot = _slots[_head + i];
+                index[i] = new EventSlot { Sequence = slot.Sequence, Offset = dataStart + (slot.Offset - _byteStart), Length = slot.Length };
+            }
+
+            _bytes.AsSpan(_byteStart, bytes).CopyTo(record[indexBytes..]);
+            ReturnBuffers();
+            _segment = segment;
+            _slotBase = offset;
+            _head = 0;
+            _tail = count;
+            _byteStart = dataStart;
+            _byteEnd = dataStart + bytes;
         }
 
         public TaskCompletionSource Waiter() => _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -616,26 +683,65 @@ public sealed class InMemoryEventStore : IEventStore
             return waiter;
         }
 
-        /// <summary>Ends this life of the stream and gives its buffers back to the pool.</summary>
+        /// <summary>Ends this life of the stream and gives its buffers back to the pool (or its record to the archive).</summary>
         public TaskCompletionSource? Close()
         {
             Closed = true;
             _dropped += _tail - _head;
             _head = _tail = 0;
             _byteStart = _byteEnd = 0;
+            ReleaseSegment();
+            ReturnBuffers();
+            return TakeWaiter();
+        }
+
+        private EventSlot SlotAt(int i) =>
+            _segment is null ? _slots[i] : MemoryMarshal.Read<EventSlot>(_segment.Bytes.AsSpan(_slotBase + (i * EventSlot.Size), EventSlot.Size));
+
+        private void ReleaseSegment()
+        {
+            if (_segment is { } segment)
+            {
+                _segment = null;
+                segment.Owner.Release(segment);
+            }
+        }
+
+        private void ReturnBuffers()
+        {
             if (_bytes.Length > 0)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(_bytes);
+                ArrayPool<byte>.Shared.Return(_bytes);
                 _bytes = [];
             }
 
             if (_slots.Length > 0)
             {
-                System.Buffers.ArrayPool<Slot>.Shared.Return(_slots);
+                ArrayPool<EventSlot>.Shared.Return(_slots);
                 _slots = [];
             }
+        }
 
-            return TakeWaiter();
+        private void Unarchive()
+        {
+            var count = _tail - _head;
+            var bytes = _byteEnd - _byteStart;
+            var slots = ArrayPool<EventSlot>.Shared.Rent(Math.Max(16, 2 * count));
+            var data = ArrayPool<byte>.Shared.Rent(Math.Max(1024, 2 * bytes));
+            for (var i = 0; i < count; i++)
+            {
+                var slot = SlotAt(_head + i);
+                slots[i] = new EventSlot { Sequence = slot.Sequence, Offset = slot.Offset - _byteStart, Length = slot.Length };
+            }
+
+            _segment!.Bytes.AsSpan(_byteStart, bytes).CopyTo(data);
+            ReleaseSegment();
+            _slots = slots;
+            _bytes = data;
+            _head = 0;
+            _tail = count;
+            _byteStart = 0;
+            _byteEnd = bytes;
         }
 
         private void EnsureSlot()
@@ -653,11 +759,11 @@ public sealed class InMemoryEventStore : IEventStore
             }
             else
             {
-                var grown = System.Buffers.ArrayPool<Slot>.Shared.Rent(Math.Max(16, 2 * live));
+                var grown = ArrayPool<EventSlot>.Shared.Rent(Math.Max(16, 2 * live));
                 Array.Copy(_slots, _head, grown, 0, live);
                 if (_slots.Length > 0)
                 {
-                    System.Buffers.ArrayPool<Slot>.Shared.Return(_slots);
+                    ArrayPool<EventSlot>.Shared.Return(_slots);
                 }
 
                 _slots = grown;
@@ -683,11 +789,11 @@ public sealed class InMemoryEventStore : IEventStore
             }
             else
             {
-                var grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1024, 2 * (live + length)));
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(1024, 2 * (live + length)));
                 _bytes.AsSpan(_byteStart, live).CopyTo(grown);
                 if (_bytes.Length > 0)
                 {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(_bytes);
+                    ArrayPool<byte>.Shared.Return(_bytes);
                 }
 
                 _bytes = grown;
