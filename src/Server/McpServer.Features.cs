@@ -233,7 +233,10 @@ public sealed partial class McpServer
 
     private readonly record struct CallScan(string Name, bool HasArguments, ReadOnlySequence<byte> Arguments, bool HasInputFields);
 
-    /// <summary>Reads name, arguments (as a slice) and the presence of MRTR fields from tools/call params, without a DOM.</summary>
+    /// <summary>
+    /// Name, arguments (as a slice) and the presence of MRTR fields of tools/call, from what the reader picked out of
+    /// params as it read the message (no second pass).
+    /// </summary>
     private static CallScan ScanCall(in JsonRpcMessage message)
     {
         if (!message.HasParams)
@@ -241,57 +244,32 @@ public sealed partial class McpServer
             throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.");
         }
 
-        var raw = message.Params;
-        var reader = new Utf8JsonReader(raw);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        var envelope = message.Envelope;
+        Span<byte> first = stackalloc byte[1];
+        message.Params.Slice(0, 1).CopyTo(first);
+        if (first[0] != (byte)'{')
         {
             throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: params must be an object.");
         }
 
-        string? name = null;
-        var hasArguments = false;
-        var arguments = default(ReadOnlySequence<byte>);
-        var hasInput = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var name = envelope.NameKind switch
         {
-            if (reader.ValueTextEquals("name"u8))
-            {
-                reader.Read();
-                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                if (name is null)
-                {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name as a string.");
-                }
-            }
-            else if (reader.ValueTextEquals("arguments"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
-                    var start = reader.TokenStartIndex;
-                    reader.Skip();
-                    arguments = raw.Slice(start, reader.BytesConsumed - start);
-                    hasArguments = true;
-                }
-                else if (reader.TokenType != JsonTokenType.Null)
-                {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: arguments must be an object.");
-                }
-            }
-            else
-            {
-                hasInput |= reader.ValueTextEquals("inputResponses"u8) || reader.ValueTextEquals("requestState"u8);
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
+            JsonValueKind.Undefined => null,
+            JsonValueKind.String => envelope.GetName(),
+            _ => throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name as a string."),
+        };
         if (string.IsNullOrEmpty(name))
         {
             throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tools/call needs params.name.");
         }
 
-        return new CallScan(name, hasArguments, arguments, hasInput);
+        var hasArguments = envelope.ArgumentsKind switch
+        {
+            JsonValueKind.Object => true,
+            JsonValueKind.Undefined or JsonValueKind.Null => false,
+            _ => throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: arguments must be an object."),
+        };
+        return new CallScan(name, hasArguments, hasArguments ? envelope.Arguments : default, envelope.HasInputFields);
     }
 
     // ---------------------------------------------------------------- resources (SV-15..SV-20, M-SV-11)

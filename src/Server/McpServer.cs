@@ -294,7 +294,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         if (context.IsModern)
         {
             // M-SV-12: nothing without the request's logLevel.
-            return LoggingLevels.TryParse(context.Message.Envelope.GetLogLevelString(), out var level) ? level : null;
+            return context.Message.Envelope.LogLevel;
         }
 
         return context.Session is { } session ? GetState(session).LogLevel : _options.DefaultLogLevel;
@@ -302,8 +302,9 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
 
     private static bool CheckModernLogLevel(McpRequestContext context)
     {
-        var kind = context.Message.Envelope.LogLevelKind;
-        return kind == JsonValueKind.Undefined || (kind == JsonValueKind.String && LoggingLevels.TryParse(context.Message.Envelope.GetLogLevelString(), out _));
+        // Absent, or a level's name: the reader parsed it once as it read the message.
+        var envelope = context.Message.Envelope;
+        return envelope.LogLevel is not null || envelope.LogLevelKind == JsonValueKind.Undefined;
     }
 
     private SessionState GetState(McpSession session) =>

@@ -129,10 +129,10 @@ public sealed class HeaderValueTests
     {
         var schema = Schema("""{"type":"object","properties":{"r":{"type":"string","x-mcp-header":"Region"},"n":{"type":"integer","x-mcp-header":"N"}}}""");
         ToolHeaderAnnotations.TryGetAnnotations(schema, out var list, out _).Should().BeTrue();
-        var args = Schema("""{"r":"eu","n":42}""");
+        const string args = """{"r":"eu","n":42}""";
 
-        bool Verify(Dictionary<string, string> h, JsonElement? a, out string? e)
-            => ToolHeaderAnnotations.TryVerify(list, a, k => h.GetValueOrDefault(k), out e);
+        bool Verify(Dictionary<string, string> h, string a, out string? e)
+            => ToolHeaderAnnotations.TryVerify(list, new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(a)), k => h.GetValueOrDefault(k), out e);
 
         Verify(new() { ["Mcp-Param-Region"] = "eu", ["Mcp-Param-N"] = "42" }, args, out _).Should().BeTrue();
         Verify(new() { ["Mcp-Param-Region"] = " eu ", ["Mcp-Param-N"] = "42.0" }, args, out _).Should().BeTrue("whitespace stripped, integers compared as numbers");
@@ -143,6 +143,25 @@ public sealed class HeaderValueTests
         e2.Should().Contain("does not match");
         Verify(new() { ["Mcp-Param-Region"] = "EU", ["Mcp-Param-N"] = "42" }, args, out _).Should().BeFalse("values compare case-sensitively");
         Verify(new() { ["Mcp-Param-Region"] = "=?base64?***?=", ["Mcp-Param-N"] = "42" }, args, out _).Should().BeFalse("bad Base64");
-        Verify(new(), Schema("""{"r":null}"""), out _).Should().BeTrue("null and absent arguments need no header");
+        Verify(new(), """{"r":null}""", out _).Should().BeTrue("null and absent arguments need no header");
+        Verify(new(), "", out _).Should().BeTrue("a call without arguments needs no header");
+        Verify(new() { ["Mcp-Param-Region"] = "eu" }, """{"r":"us","n":null,"r":"eu"}""", out _).Should().BeTrue("the last of a repeated member counts, as in a DOM");
+        Verify(new() { ["Mcp-Param-Region"] = "caf\u00e9" }, """{"r":"caf\u00e9"}""", out _).Should().BeFalse("the header is compared with the unescaped value, not the raw text");
+        Verify(new() { ["Mcp-Param-Region"] = "=?base64?Y2Fmw6k=?=" }, """{"r":"caf\u00e9"}""", out _).Should().BeTrue("escaped JSON text equals its decoded header");
+    }
+
+    [Test]
+    public void Verify_NestedArgument_FollowsThePath_MSV07()
+    {
+        var schema = Schema("""{"type":"object","properties":{"where":{"type":"object","properties":{"region":{"type":"string","x-mcp-header":"Region"}}}}}""");
+        ToolHeaderAnnotations.TryGetAnnotations(schema, out var list, out _).Should().BeTrue();
+
+        bool Verify(string? header, string args) => ToolHeaderAnnotations.TryVerify(
+            list, new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(args)), k => header, out _);
+
+        Verify("eu", """{"other":{"region":"us"},"where":{"x":[1,{"region":"us"}],"region":"eu"}}""").Should().BeTrue();
+        Verify("us", """{"where":{"region":"eu"}}""").Should().BeFalse();
+        Verify(null, """{"where":"eu"}""").Should().BeTrue("a path through a non-object finds no argument");
+        Verify(null, """{"region":"eu"}""").Should().BeTrue("the argument is only the one at the path");
     }
 }

@@ -257,6 +257,44 @@ public sealed class JsonRpcReaderTests
     }
 
     [Test]
+    public void Read_ToolsCall_ArgumentsAndMrtrFields_ArePickedOutInTheOnePass_SV04_MMR08()
+    {
+        ReaderAssert.Message("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{"a":[1]},"name":"echo","arguments":{"text":"hi"}}}""", m =>
+        {
+            m.Envelope.ArgumentsKind.Should().Be(JsonValueKind.Object);
+            ReaderAssert.Utf8(m.Envelope.Arguments).Should().Be("""{"text":"hi"}""", "the last of a repeated member wins, as in a DOM");
+            m.Envelope.HasInputFields.Should().BeFalse();
+            var detached = m.Detach();
+            ReaderAssert.Utf8(detached.Envelope.Arguments).Should().Be("""{"text":"hi"}""", "a detached copy keeps the slice");
+        });
+        ReaderAssert.Message("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":null,"requestState":"x"}}""", m =>
+        {
+            m.Envelope.ArgumentsKind.Should().Be(JsonValueKind.Null);
+            m.Envelope.HasInputFields.Should().BeTrue();
+        });
+        ReaderAssert.Message("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","inputResponses":{}}}""", m =>
+        {
+            m.Envelope.ArgumentsKind.Should().Be(JsonValueKind.Undefined);
+            m.Envelope.HasInputFields.Should().BeTrue();
+        });
+    }
+
+    [TestCase("\"info\"", LoggingLevel.Info, JsonValueKind.String)]
+    [TestCase("\"\\u0065mergency\"", LoggingLevel.Emergency, JsonValueKind.String)]
+    [TestCase("\"INFO\"", null, JsonValueKind.String)]
+    [TestCase("\"verbose\"", null, JsonValueKind.String)]
+    [TestCase("3", null, JsonValueKind.Number)]
+    public void Read_ModernLogLevel_IsParsedInTheOnePass_MSV12(string value, LoggingLevel? expected, JsonValueKind kind)
+    {
+        ReaderAssert.Message("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/logLevel":""" + value + "}}}", m =>
+        {
+            m.Envelope.LogLevel.Should().Be(expected);
+            m.Envelope.LogLevelKind.Should().Be(kind);
+            m.Detach().Envelope.LogLevel.Should().Be(expected);
+        });
+    }
+
+    [Test]
     public void Read_Response_ByIdOnly_ForRouting_JR18()
     {
         ReaderAssert.Message("""{"jsonrpc":"2.0","id":"srv-1","result":{"action":"accept","content":{"x":1}}}""", m =>

@@ -42,6 +42,15 @@ public static class JsonRpcNames
     /// <summary><c>uri</c></summary>
     public static ReadOnlySpan<byte> Uri => "uri"u8;
 
+    /// <summary><c>arguments</c></summary>
+    public static ReadOnlySpan<byte> Arguments => "arguments"u8;
+
+    /// <summary><c>inputResponses</c> (2026-07-28 MRTR)</summary>
+    public static ReadOnlySpan<byte> InputResponses => "inputResponses"u8;
+
+    /// <summary><c>requestState</c> (2026-07-28 MRTR)</summary>
+    public static ReadOnlySpan<byte> RequestState => "requestState"u8;
+
     /// <summary><c>progressToken</c></summary>
     public static ReadOnlySpan<byte> ProgressToken => "progressToken"u8;
 

@@ -335,7 +335,8 @@ public static partial class JsonRpcReader
     }
 
     /// <summary>
-    /// Walks <c>params</c> (an object) once: picks out <c>_meta</c>, <c>name</c> and <c>uri</c> and skips the rest.
+    /// Walks <c>params</c> (an object) once: picks out <c>_meta</c>, <c>name</c>, <c>uri</c> and <c>arguments</c>, notes
+    /// whether MRTR's <c>inputResponses</c> or <c>requestState</c> came along, and skips the rest.
     /// Returns false when one of those appears twice.
     /// </summary>
     private static bool ScanParams(ref Utf8JsonReader reader, ref EnvelopeBuilder envelope, int maxDepth, out string? duplicate)
@@ -384,8 +385,15 @@ public static partial class JsonRpcReader
 
                 envelope.Uri = SliceCheckedValue(ref reader, maxDepth);
             }
+            else if (reader.ValueTextEquals(JsonRpcNames.Arguments))
+            {
+                // The last one wins, as in a DOM.
+                reader.Read();
+                envelope.Arguments = SkipAndSlice(ref reader, maxDepth);
+            }
             else
             {
+                envelope.HasInputFields |= reader.ValueTextEquals(JsonRpcNames.InputResponses) || reader.ValueTextEquals(JsonRpcNames.RequestState);
                 reader.Read();
                 SkipValue(ref reader, maxDepth);
             }
@@ -447,6 +455,16 @@ public static partial class JsonRpcReader
             else if (reader.ValueTextEquals(JsonRpcNames.MetaLogLevel))
             {
                 reader.Read();
+                envelope.KnownLogLevel = null;
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    var length = CopyShortString(ref reader, scratch);
+                    if (length >= 0 && LoggingLevels.TryParse(scratch[..length], out var level))
+                    {
+                        envelope.KnownLogLevel = level;
+                    }
+                }
+
                 envelope.LogLevel = SliceCheckedValue(ref reader, maxDepth);
             }
             else
@@ -476,13 +494,16 @@ public static partial class JsonRpcReader
         public JsonSlice ClientInfo;
         public JsonSlice ClientCapabilities;
         public JsonSlice LogLevel;
+        public LoggingLevel? KnownLogLevel;
         public ProgressToken ProgressToken;
         public bool InvalidProgressToken;
         public JsonSlice Name;
         public JsonSlice Uri;
+        public JsonSlice Arguments;
+        public bool HasInputFields;
 
         public readonly RequestEnvelope Build(in ReadOnlySequence<byte> source) => new(
-            source, Meta, ProtocolVersion, KnownVersion, ClientInfo, ClientCapabilities, LogLevel, ProgressToken,
-            InvalidProgressToken, Name, Uri);
+            source, Meta, ProtocolVersion, KnownVersion, ClientInfo, ClientCapabilities, LogLevel, KnownLogLevel, ProgressToken,
+            InvalidProgressToken, Name, Uri, Arguments, HasInputFields);
     }
 }

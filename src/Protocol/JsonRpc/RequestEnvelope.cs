@@ -7,8 +7,9 @@ namespace Mcp.Raw.Protocol.JsonRpc;
 /// <summary>
 /// What the reader picked out of <c>params</c> while it passed: the 2026-07-28 <c>_meta</c> envelope
 /// (<c>io.modelcontextprotocol/protocolVersion</c>, <c>clientInfo</c>, <c>clientCapabilities</c>, <c>logLevel</c>),
-/// the <c>progressToken</c>, and <c>params.name</c> / <c>params.uri</c>, so that the transport can check
-/// <c>MCP-Protocol-Version</c> and <c>Mcp-Name</c> without a second parse. Values stay raw slices of the source.
+/// the <c>progressToken</c>, <c>params.name</c> / <c>params.uri</c> / <c>params.arguments</c>, and whether MRTR fields
+/// came along, so that the transport can check <c>MCP-Protocol-Version</c> and <c>Mcp-Name</c> and the server can
+/// dispatch <c>tools/call</c> without a second parse. Values stay raw slices of the source.
 /// </summary>
 public readonly struct RequestEnvelope
 {
@@ -20,11 +21,12 @@ public readonly struct RequestEnvelope
     private readonly JsonSlice _logLevel;
     private readonly JsonSlice _name;
     private readonly JsonSlice _uri;
+    private readonly JsonSlice _arguments;
 
     internal RequestEnvelope(
         ReadOnlySequence<byte> source, JsonSlice meta, JsonSlice protocolVersion, McpProtocolVersion knownVersion,
-        JsonSlice clientInfo, JsonSlice clientCapabilities, JsonSlice logLevel, ProgressToken progressToken,
-        bool invalidProgressToken, JsonSlice name, JsonSlice uri)
+        JsonSlice clientInfo, JsonSlice clientCapabilities, JsonSlice logLevel, LoggingLevel? knownLogLevel, ProgressToken progressToken,
+        bool invalidProgressToken, JsonSlice name, JsonSlice uri, JsonSlice arguments, bool hasInputFields)
     {
         _source = source;
         _meta = meta;
@@ -33,10 +35,13 @@ public readonly struct RequestEnvelope
         _clientInfo = clientInfo;
         _clientCapabilities = clientCapabilities;
         _logLevel = logLevel;
+        LogLevel = knownLogLevel;
         ProgressToken = progressToken;
         HasInvalidProgressToken = invalidProgressToken;
         _name = name;
         _uri = uri;
+        _arguments = arguments;
+        HasInputFields = hasInputFields;
     }
 
     /// <summary>Whether <c>params._meta</c> is present (of any JSON type).</summary>
@@ -69,6 +74,12 @@ public readonly struct RequestEnvelope
     /// <summary>The JSON type of <c>io.modelcontextprotocol/logLevel</c>.</summary>
     public JsonValueKind LogLevelKind => KindOf(_logLevel);
 
+    /// <summary>
+    /// The <c>io.modelcontextprotocol/logLevel</c> when it is a string naming a level (read as the message was read);
+    /// null when absent or not a level (<see cref="LogLevelKind"/> tells those apart).
+    /// </summary>
+    public LoggingLevel? LogLevel { get; }
+
     /// <summary>The <c>progressToken</c> from <c>_meta</c>, or none.</summary>
     public ProgressToken ProgressToken { get; }
 
@@ -77,6 +88,15 @@ public readonly struct RequestEnvelope
 
     /// <summary>The JSON type of <c>params.name</c>.</summary>
     public JsonValueKind NameKind => KindOf(_name);
+
+    /// <summary>The JSON type of <c>params.arguments</c> (the last one, when repeated).</summary>
+    public JsonValueKind ArgumentsKind => KindOf(_arguments);
+
+    /// <summary>The raw <c>params.arguments</c> value, or empty.</summary>
+    public ReadOnlySequence<byte> Arguments => Slice(_arguments);
+
+    /// <summary>Whether <c>params</c> carries <c>inputResponses</c> or <c>requestState</c> (a 2026-07-28 MRTR retry).</summary>
+    public bool HasInputFields { get; }
 
     /// <summary>The JSON type of <c>params.uri</c>.</summary>
     public JsonValueKind UriKind => KindOf(_uri);
@@ -116,13 +136,15 @@ public readonly struct RequestEnvelope
         JsonRpcMessage.Cover(_meta, ref start, ref end);
         JsonRpcMessage.Cover(_name, ref start, ref end);
         JsonRpcMessage.Cover(_uri, ref start, ref end);
+        JsonRpcMessage.Cover(_arguments, ref start, ref end);
     }
 
     internal RequestEnvelope Rebase(ReadOnlySequence<byte> copy, long by) => new(
         copy,
         JsonRpcMessage.Shift(_meta, by), JsonRpcMessage.Shift(_protocolVersion, by), ProtocolVersion,
-        JsonRpcMessage.Shift(_clientInfo, by), JsonRpcMessage.Shift(_clientCapabilities, by), JsonRpcMessage.Shift(_logLevel, by),
-        ProgressToken, HasInvalidProgressToken, JsonRpcMessage.Shift(_name, by), JsonRpcMessage.Shift(_uri, by));
+        JsonRpcMessage.Shift(_clientInfo, by), JsonRpcMessage.Shift(_clientCapabilities, by), JsonRpcMessage.Shift(_logLevel, by), LogLevel,
+        ProgressToken, HasInvalidProgressToken, JsonRpcMessage.Shift(_name, by), JsonRpcMessage.Shift(_uri, by),
+        JsonRpcMessage.Shift(_arguments, by), HasInputFields);
 
     private ReadOnlySequence<byte> Slice(JsonSlice slice) => slice.IsPresent ? _source.Slice(slice.Start, slice.Length) : default;
 

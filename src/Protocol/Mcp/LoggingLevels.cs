@@ -49,6 +49,22 @@ public static class LoggingLevels
         return false;
     }
 
+    /// <summary>Parses a wire name given as UTF-8 (exact, lowercase), without allocating.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> name, out LoggingLevel level)
+    {
+        for (var l = LoggingLevel.Debug; l <= LoggingLevel.Emergency; l++)
+        {
+            if (name.SequenceEqual(l.ToUtf8()))
+            {
+                level = l;
+                return true;
+            }
+        }
+
+        level = default;
+        return false;
+    }
+
     /// <summary>Whether a message at <paramref name="level"/> passes a minimum of <paramref name="minimum"/>.</summary>
     public static bool IsAtLeast(this LoggingLevel level, LoggingLevel minimum) => level >= minimum;
 }

@@ -130,13 +130,8 @@ internal sealed partial class PostRequestHandler
             return null;
         }
 
-        JsonElement? arguments = null;
-        using var doc = JsonDocument.Parse(message.Params);
-        if (doc.RootElement.TryGetProperty("arguments", out var args))
-        {
-            arguments = args;
-        }
-
+        // The arguments' bytes as the reader sliced them: no DOM per call.
+        var arguments = envelope.ArgumentsKind == JsonValueKind.Object ? envelope.Arguments : default;
         var headers = http.Request.Headers;
         return ToolHeaderAnnotations.TryVerify(annotations, arguments, name => headers.TryGetValue(name, out var v) ? (v.Count == 1 ? v[0] : "\u0001") : null, out var error)
             ? null
