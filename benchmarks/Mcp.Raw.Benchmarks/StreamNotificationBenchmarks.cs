@@ -35,7 +35,9 @@ public class StreamNotificationBenchmarks
     {
         // The reader runs inline on the flushing thread, as cheaply as Kestrel's own transport scheduler: the default
         // thread-pool scheduler allocates a work item per flush, which is the pipe's cost, not the stream's.
-        _pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
+        // Its blocks come from a pool that reuses them, as Kestrel's does: MemoryPool<byte>.Shared allocates an owner
+        // object per block, which again is the pipe's cost.
+        _pipe = new Pipe(new PipeOptions(pool: new BlockPool(), readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
         var http = new DefaultHttpContext();
         http.Features.Set<IHttpResponseBodyFeature>(new PipeBody(_pipe.Writer));
         var store = Resumable ? new InMemoryEventStore(Options.Create(new StreamableHttpOptions())) : null;
@@ -97,5 +99,28 @@ public class StreamNotificationBenchmarks
         public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task CompleteAsync() => writer.CompleteAsync().AsTask();
+    }
+
+    /// <summary>A memory pool that reuses its blocks and their owners, like Kestrel's pinned block pool.</summary>
+    private sealed class BlockPool : System.Buffers.MemoryPool<byte>
+    {
+        private const int BlockSize = 4096;
+        private readonly System.Collections.Concurrent.ConcurrentBag<Block> _free = [];
+
+        public override int MaxBufferSize => BlockSize;
+
+        public override System.Buffers.IMemoryOwner<byte> Rent(int minBufferSize = -1) =>
+            _free.TryTake(out var block) ? block : new Block(this);
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+
+        private sealed class Block(BlockPool pool) : System.Buffers.IMemoryOwner<byte>
+        {
+            public Memory<byte> Memory { get; } = new byte[BlockSize];
+
+            public void Dispose() => pool._free.Add(this);
+        }
     }
 }

@@ -98,6 +98,32 @@ public sealed class JsonRpcWriterTests
         Written.Should().Be("""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":7,"progress":0.5}}""");
     }
 
+    [TestCase(0d)]
+    [TestCase(1d)]
+    [TestCase(-3d)]
+    [TestCase(-0d)]
+    [TestCase(0.5)]
+    [TestCase(1e-7)]
+    [TestCase(123456789012345d)]
+    [TestCase(999999999999999d)]
+    [TestCase(1e15)]
+    [TestCase(-1e15)]
+    [TestCase(4503599627370497d)]
+    [TestCase(double.MaxValue)]
+    public void WriteProgressNotification_NumbersAreTheTextTheDoubleWouldBe_UT02(double value)
+    {
+        // Integral values take a shortcut; the text must still be what Utf8JsonWriter writes for the double.
+        using var expected = new MemoryStream();
+        using (var json = new Utf8JsonWriter(expected))
+        {
+            json.WriteNumberValue(value);
+        }
+
+        var text = Encoding.UTF8.GetString(expected.ToArray());
+        _writer.WriteProgressNotification(_buffer, new ProgressToken(1), value, value);
+        Written.Should().Be("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":" + text + ",\"total\":" + text + "}}");
+    }
+
     [Test]
     public void WriteLogNotification_GoldenBytes_UT19()
     {

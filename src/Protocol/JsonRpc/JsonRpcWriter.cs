@@ -34,7 +34,7 @@ public sealed partial class JsonRpcWriter : IDisposable
         ArgumentNullException.ThrowIfNull(output);
         _json.Reset(output);
         _json.WriteStartObject();
-        _json.WriteString(JsonRpcNames.JsonRpc, JsonRpcNames.Version);
+        _json.WriteString(Names.JsonRpc, Names.Version);
         return _json;
     }
 
@@ -51,10 +51,10 @@ public sealed partial class JsonRpcWriter : IDisposable
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(typeInfo);
         var json = Begin(output);
-        json.WritePropertyName(JsonRpcNames.Id);
+        json.WritePropertyName(Names.Id);
         id.WriteTo(json);
-        json.WriteString(JsonRpcNames.Method, method);
-        json.WritePropertyName(JsonRpcNames.Params);
+        json.WriteString(Names.Method, method);
+        json.WritePropertyName(Names.Params);
         JsonSerializer.Serialize(json, @params, typeInfo);
         End();
     }
@@ -64,12 +64,12 @@ public sealed partial class JsonRpcWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(method);
         var json = Begin(output);
-        json.WritePropertyName(JsonRpcNames.Id);
+        json.WritePropertyName(Names.Id);
         id.WriteTo(json);
-        json.WriteString(JsonRpcNames.Method, method);
+        json.WriteString(Names.Method, method);
         if (!rawParams.IsEmpty)
         {
-            json.WritePropertyName(JsonRpcNames.Params);
+            json.WritePropertyName(Names.Params);
             WriteRawCompact(json, rawParams);
         }
 
@@ -82,8 +82,8 @@ public sealed partial class JsonRpcWriter : IDisposable
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(typeInfo);
         var json = Begin(output);
-        json.WriteString(JsonRpcNames.Method, method);
-        json.WritePropertyName(JsonRpcNames.Params);
+        json.WriteString(Names.Method, method);
+        json.WritePropertyName(Names.Params);
         JsonSerializer.Serialize(json, @params, typeInfo);
         End();
     }
@@ -92,10 +92,10 @@ public sealed partial class JsonRpcWriter : IDisposable
     public void WriteNotification(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8Method, ReadOnlySpan<byte> rawParams)
     {
         var json = Begin(output);
-        json.WriteString(JsonRpcNames.Method, utf8Method);
+        json.WriteString(Names.Method, utf8Method);
         if (!rawParams.IsEmpty)
         {
-            json.WritePropertyName(JsonRpcNames.Params);
+            json.WritePropertyName(Names.Params);
             WriteRawCompact(json, rawParams);
         }
 
@@ -107,9 +107,9 @@ public sealed partial class JsonRpcWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var json = Begin(output);
-        json.WritePropertyName(JsonRpcNames.Id);
+        json.WritePropertyName(Names.Id);
         id.WriteTo(json);
-        json.WritePropertyName(JsonRpcNames.Result);
+        json.WritePropertyName(Names.Result);
         JsonSerializer.Serialize(json, result, typeInfo);
         End();
     }
@@ -118,9 +118,9 @@ public sealed partial class JsonRpcWriter : IDisposable
     public void WriteResponse(IBufferWriter<byte> output, RequestId id, ReadOnlySpan<byte> rawResult)
     {
         var json = Begin(output);
-        json.WritePropertyName(JsonRpcNames.Id);
+        json.WritePropertyName(Names.Id);
         id.WriteTo(json);
-        json.WritePropertyName(JsonRpcNames.Result);
+        json.WritePropertyName(Names.Result);
         WriteRawCompact(json, rawResult.IsEmpty ? "{}"u8 : rawResult);
         End();
     }
@@ -130,9 +130,9 @@ public sealed partial class JsonRpcWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(writeResult);
         var json = Begin(output);
-        json.WritePropertyName(JsonRpcNames.Id);
+        json.WritePropertyName(Names.Id);
         id.WriteTo(json);
-        json.WritePropertyName(JsonRpcNames.Result);
+        json.WritePropertyName(Names.Result);
         writeResult(json, state);
         End();
     }
@@ -145,15 +145,15 @@ public sealed partial class JsonRpcWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         var json = Begin(output);
-        json.WritePropertyName(JsonRpcNames.Id);
+        json.WritePropertyName(Names.Id);
         id.WriteTo(json);
-        json.WritePropertyName(JsonRpcNames.Error);
+        json.WritePropertyName(Names.Error);
         json.WriteStartObject();
-        json.WriteNumber(JsonRpcNames.Code, code);
-        json.WriteString(JsonRpcNames.Message, message);
+        json.WriteNumber(Names.Code, code);
+        json.WriteString(Names.Message, message);
         if (!rawData.IsEmpty)
         {
-            json.WritePropertyName(JsonRpcNames.Data);
+            json.WritePropertyName(Names.Data);
             WriteRawCompact(json, rawData);
         }
 
@@ -167,13 +167,13 @@ public sealed partial class JsonRpcWriter : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(typeInfo);
         var json = Begin(output);
-        json.WritePropertyName(JsonRpcNames.Id);
+        json.WritePropertyName(Names.Id);
         id.WriteTo(json);
-        json.WritePropertyName(JsonRpcNames.Error);
+        json.WritePropertyName(Names.Error);
         json.WriteStartObject();
-        json.WriteNumber(JsonRpcNames.Code, code);
-        json.WriteString(JsonRpcNames.Message, message);
-        json.WritePropertyName(JsonRpcNames.Data);
+        json.WriteNumber(Names.Code, code);
+        json.WriteString(Names.Message, message);
+        json.WritePropertyName(Names.Data);
         JsonSerializer.Serialize(json, data, typeInfo);
         json.WriteEndObject();
         End();
@@ -190,24 +190,41 @@ public sealed partial class JsonRpcWriter : IDisposable
     public void WriteProgressNotification(IBufferWriter<byte> output, in ProgressToken token, double progress, double? total = null, string? message = null)
     {
         var json = Begin(output);
-        json.WriteString(JsonRpcNames.Method, "notifications/progress"u8);
-        json.WritePropertyName(JsonRpcNames.Params);
+        json.WriteString(Names.Method, Names.NotificationsProgress);
+        json.WritePropertyName(Names.Params);
         json.WriteStartObject();
-        json.WritePropertyName(JsonRpcNames.ProgressToken);
+        json.WritePropertyName(Names.ProgressToken);
         token.WriteTo(json);
-        json.WriteNumber(JsonRpcNames.Progress, progress);
+        WriteNumber(json, Names.Progress, progress);
         if (total is { } t)
         {
-            json.WriteNumber(JsonRpcNames.Total, t);
+            WriteNumber(json, Names.Total, t);
         }
 
         if (message is not null)
         {
-            json.WriteString(JsonRpcNames.Message, message);
+            json.WriteString(Names.Message, message);
         }
 
         json.WriteEndObject();
         End();
+    }
+
+    /// <summary>
+    /// Writes a number; an integral one (progress counts, the common case) as an integer, which is the text the
+    /// double would be written as, without the shortest round-trip search. Below 1e15, where that text switches to an
+    /// exponent; negative zero keeps its sign.
+    /// </summary>
+    private static void WriteNumber(Utf8JsonWriter json, JsonEncodedText name, double value)
+    {
+        if (value > -1e15 && value < 1e15 && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value)))
+        {
+            json.WriteNumber(name, (long)value);
+        }
+        else
+        {
+            json.WriteNumber(name, value);
+        }
     }
 
     /// <summary>Writes <c>notifications/message</c> with a string <c>data</c> (UT-19).</summary>
@@ -215,16 +232,16 @@ public sealed partial class JsonRpcWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         var json = Begin(output);
-        json.WriteString(JsonRpcNames.Method, "notifications/message"u8);
-        json.WritePropertyName(JsonRpcNames.Params);
+        json.WriteString(Names.Method, Names.NotificationsMessage);
+        json.WritePropertyName(Names.Params);
         json.WriteStartObject();
-        json.WriteString(JsonRpcNames.Level, utf8Level);
+        json.WriteString(Names.Level, utf8Level);
         if (logger is not null)
         {
-            json.WriteString(JsonRpcNames.Logger, logger);
+            json.WriteString(Names.Logger, logger);
         }
 
-        json.WriteString(JsonRpcNames.Data, data);
+        json.WriteString(Names.Data, data);
         json.WriteEndObject();
         End();
     }
@@ -233,14 +250,14 @@ public sealed partial class JsonRpcWriter : IDisposable
     public void WriteCancelledNotification(IBufferWriter<byte> output, RequestId requestId, string? reason = null)
     {
         var json = Begin(output);
-        json.WriteString(JsonRpcNames.Method, "notifications/cancelled"u8);
-        json.WritePropertyName(JsonRpcNames.Params);
+        json.WriteString(Names.Method, Names.NotificationsCancelled);
+        json.WritePropertyName(Names.Params);
         json.WriteStartObject();
-        json.WritePropertyName(JsonRpcNames.RequestId);
+        json.WritePropertyName(Names.RequestId);
         requestId.WriteTo(json);
         if (reason is not null)
         {
-            json.WriteString(JsonRpcNames.Reason, reason);
+            json.WriteString(Names.Reason, reason);
         }
 
         json.WriteEndObject();

@@ -197,6 +197,7 @@ public sealed class InMemoryEventStore : IEventStore
 
         // This session's finished streams in the order they finished: the per-session cap takes from the front.
         private readonly Queue<StreamLog> _finished = new();
+        private StreamLog? _recent;
         private long _lastSequence;
         private long _bytes;
 
@@ -221,13 +222,19 @@ public sealed class InMemoryEventStore : IEventStore
 
         private StreamLog GetOrCreateLocked(long streamId, long now)
         {
+            // A stream's events come one after another: the last stream used is the likely one (a closed one has left).
+            if (_recent is { Closed: false } recent && recent.Id == streamId)
+            {
+                return recent;
+            }
+
             if (!_streams.TryGetValue(streamId, out var stream))
             {
                 stream = new StreamLog(streamId, _lastSequence, now);
                 _streams[streamId] = stream;
             }
 
-            return stream;
+            return _recent = stream;
         }
 
         public long Append(long streamId, ReadOnlySpan<byte> data, long now, InMemoryEventStore store)
@@ -318,6 +325,11 @@ public sealed class InMemoryEventStore : IEventStore
             }
 
             _streams.Remove(stream.Id);
+            if (ReferenceEquals(_recent, stream))
+            {
+                _recent = null;
+            }
+
             Account(-stream.Bytes, store);
             return true;
         }
@@ -400,6 +412,7 @@ public sealed class InMemoryEventStore : IEventStore
                 }
 
                 _streams.Clear();
+                _recent = null;
                 Account(-_bytes, store);
             }
 
