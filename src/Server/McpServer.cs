@@ -232,7 +232,9 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
             session.HandlerState = new SessionState(_options.DefaultLogLevel);
             if (_sessions.TryAdd(session.Id, session))
             {
-                session.Ended.Register(static s =>
+                // Unsafe: the callback needs no ExecutionContext, and capturing the initialize request's (its Activity,
+                // its logging scopes) would keep them alive as long as the session.
+                session.Ended.UnsafeRegister(static s =>
                 {
                     var (server, ended) = ((McpServer, McpSession))s!;
                     server._sessions.TryRemove(ended.Id, out _);

@@ -7,53 +7,45 @@ namespace Mcp.Raw.Transport.Sessions;
 /// </summary>
 internal sealed class InFlightRequest(CancellationToken sessionEnded) : IDisposable
 {
-    private readonly Lock _lock = new();
+    // Lock-free: a request in flight costs this object and, only when its handler asks for the token, a linked
+    // source. Cancel and the token's creation each write, then read the other's field (both with full fences), so
+    // whichever runs second cancels the source.
     private CancellationTokenSource? _source;
-    private bool _cancelled;
+    private int _cancelled;
 
-    public bool IsCancellationRequested
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _cancelled || sessionEnded.IsCancellationRequested;
-            }
-        }
-    }
+    public bool IsCancellationRequested => Volatile.Read(ref _cancelled) != 0 || sessionEnded.IsCancellationRequested;
 
     public CancellationToken Token
     {
         get
         {
-            lock (_lock)
+            if (Volatile.Read(ref _source) is { } existing)
             {
-                if (_source is null)
-                {
-                    _source = CancellationTokenSource.CreateLinkedTokenSource(sessionEnded);
-                    if (_cancelled)
-                    {
-                        _source.Cancel();
-                    }
-                }
-
-                return _source.Token;
+                return existing.Token;
             }
+
+            var created = CancellationTokenSource.CreateLinkedTokenSource(sessionEnded);
+            if (Interlocked.CompareExchange(ref _source, created, null) is { } raced)
+            {
+                created.Dispose();
+                return raced.Token;
+            }
+
+            if (Volatile.Read(ref _cancelled) != 0)
+            {
+                created.Cancel();
+            }
+
+            return created.Token;
         }
     }
 
     public void Cancel()
     {
-        CancellationTokenSource? source;
-        lock (_lock)
-        {
-            _cancelled = true;
-            source = _source;
-        }
-
+        Interlocked.Exchange(ref _cancelled, 1);
         try
         {
-            source?.Cancel();
+            Volatile.Read(ref _source)?.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -61,11 +53,5 @@ internal sealed class InFlightRequest(CancellationToken sessionEnded) : IDisposa
         }
     }
 
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _source?.Dispose();
-        }
-    }
+    public void Dispose() => Volatile.Read(ref _source)?.Dispose();
 }

@@ -64,9 +64,17 @@ public sealed class McpSession : IAsyncDisposable
     public object? HandlerState { get; set; }
 
     /// <summary>Ids for the server's own requests to the client, never reused (JR-03).</summary>
-    public RequestIdGenerator OutgoingIds { get; } = new("s");
+    public RequestIdGenerator OutgoingIds => _outgoingIds ?? LazyInitializer.EnsureInitialized(ref _outgoingIds, static () => new RequestIdGenerator("s"));
 
-    internal ConcurrentDictionary<RequestId, InFlightRequest> InFlight { get; } = new();
+    private RequestIdGenerator? _outgoingIds;
+
+    internal ConcurrentDictionary<RequestId, InFlightRequest> InFlight => _inFlight ?? LazyInitializer.EnsureInitialized(ref _inFlight, static () => SmallTable<InFlightRequest>());
+
+    // Made on first use: an idle session holds neither table (each is about half a kilobyte).
+    private ConcurrentDictionary<RequestId, InFlightRequest>? _inFlight;
+    private ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>>? _pendingOutgoing;
+
+    private static ConcurrentDictionary<RequestId, T> SmallTable<T>() => new(Environment.ProcessorCount, capacity: 4);
 
     internal Events.IEventStore? EventStore { get; set; }
 
@@ -107,11 +115,13 @@ public sealed class McpSession : IAsyncDisposable
     /// <summary>The stream id of the standalone GET stream.</summary>
     internal const long StandaloneStreamId = 0;
 
-    internal ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> PendingOutgoing { get; } = new();
+    internal ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> PendingOutgoing => _pendingOutgoing ?? LazyInitializer.EnsureInitialized(ref _pendingOutgoing, static () => SmallTable<TaskCompletionSource<JsonRpcMessage>>());
 
     internal ServerStream? Standalone { get; set; }
 
-    internal Lock StandaloneLock { get; } = new();
+    internal Lock StandaloneLock => _standaloneLock ?? LazyInitializer.EnsureInitialized(ref _standaloneLock, static () => new Lock());
+
+    private Lock? _standaloneLock;
 
     internal long LastActivity => Volatile.Read(ref _lastActivity);
 
@@ -179,12 +189,12 @@ public sealed class McpSession : IAsyncDisposable
         }
 
         await _ended.CancelAsync().ConfigureAwait(false);
-        foreach (var (_, request) in InFlight)
+        foreach (var (_, request) in Volatile.Read(ref _inFlight) ?? [])
         {
             request.Cancel();
         }
 
-        foreach (var (_, pending) in PendingOutgoing)
+        foreach (var (_, pending) in Volatile.Read(ref _pendingOutgoing) ?? [])
         {
             pending.TrySetCanceled();
         }

@@ -1,0 +1,50 @@
+using Mcp.Raw.Transport.Sessions;
+
+namespace Mcp.Raw.Transport.Tests;
+
+/// <summary>The lock-free in-flight request: a cancellation is never lost, whichever of cancel and token comes first.</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class InFlightRequestTests
+{
+    [Test]
+    public void CancelBeforeToken_TokenIsCancelled_UT14()
+    {
+        using var request = new InFlightRequest(CancellationToken.None);
+        request.Cancel();
+        request.IsCancellationRequested.Should().BeTrue();
+        request.Token.IsCancellationRequested.Should().BeTrue();
+    }
+
+    [Test]
+    public void SessionEnd_CancelsTheToken_UT14()
+    {
+        using var session = new CancellationTokenSource();
+        using var request = new InFlightRequest(session.Token);
+        var token = request.Token;
+        session.Cancel();
+        token.IsCancellationRequested.Should().BeTrue();
+        request.IsCancellationRequested.Should().BeTrue();
+    }
+
+    [Test]
+    public async Task CancelRacingTheToken_IsNeverLost_UT14(CancellationToken cancellationToken)
+    {
+        // Cancel on one thread while the handler's first look at the token creates the source on another.
+        for (var i = 0; i < 20_000; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var request = new InFlightRequest(CancellationToken.None);
+            using var start = new Barrier(2);
+            var cancel = Task.Run(() =>
+            {
+                start.SignalAndWait(cancellationToken);
+                request.Cancel();
+            }, cancellationToken);
+            start.SignalAndWait(cancellationToken);
+            var token = request.Token;
+            await cancel;
+            token.IsCancellationRequested.Should().BeTrue($"iteration {i}");
+        }
+    }
+}
