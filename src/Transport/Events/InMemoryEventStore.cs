@@ -22,7 +22,7 @@ namespace Mcp.Raw.Transport.Events;
 /// from its position by index (no rescan), and appending signals only when a reader waits. A stream's events live in
 /// pooled buffers that go back to the pool when the stream goes.
 /// </remarks>
-public sealed class InMemoryEventStore : IEventStore
+public sealed class InMemoryEventStore : IEventStore, ISynchronousEventStore
 {
     private readonly ConcurrentDictionary<string, SessionLog> _sessions = new(StringComparer.Ordinal);
 
@@ -64,16 +64,21 @@ public sealed class InMemoryEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    public ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        new(AppendCore(stream, data.Span));
+
+    long ISynchronousEventStore.Append(StreamKey stream, ReadOnlySpan<byte> data) => AppendCore(stream, data);
+
+    private long AppendCore(StreamKey stream, ReadOnlySpan<byte> data)
     {
         var session = Session(stream.SessionTag);
-        var sequence = session.Append(stream.StreamId, data.Span, _time.GetTimestamp(), this);
+        var sequence = session.Append(stream.StreamId, data, _time.GetTimestamp(), this);
         if (Interlocked.Read(ref _totalBytes) > _options.MaxEventStoreBytes)
         {
             TrimTotal(session, stream.StreamId);
         }
 
-        return new ValueTask<long>(sequence);
+        return sequence;
     }
 
     /// <inheritdoc />

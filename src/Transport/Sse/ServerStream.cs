@@ -12,8 +12,10 @@ namespace Mcp.Raw.Transport.Sse;
 
 /// <summary>
 /// The one writer of a response: a POST answered as JSON, or switched to SSE when a message comes before the
-/// result (edge case 20), or a GET standalone stream. All writes go through one gate, so messages never interleave
-/// (TR-36). Resumable streams (2025 sessions) give every event an id and append it to the event store first, so a
+/// result (edge case 20), or a GET standalone stream. Messages never interleave (TR-36): an event on an open SSE
+/// stream is formatted into the pending bytes under a short append lock, with no await, and a flush is requested for
+/// when the producer yields; everything that waits on the response (flushes, the JSON answer, its end) is ordered
+/// by one gate, and touches the pending bytes only under the append lock too. Resumable streams (2025 sessions) give every event an id and append it to the event store first, so a
 /// dropped connection loses nothing: the stream goes on in the store and a GET with <c>Last-Event-ID</c> resumes it.
 /// </summary>
 internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoolWorkItem
@@ -51,6 +53,12 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
     private bool _keepAliveRegistered;
     private long _lastWrite;
     private bool _flushScheduled;
+    private readonly ISynchronousEventStore? _syncStore;
+
+    // 1 while a writer holds the append lock. It guards the buffers (writer, scratch, pending bytes), the mode,
+    // HasResponded and the flush request, and is held only for synchronous work (formatting one event, handing the
+    // pending bytes to Kestrel), never across an await; so a producer never waits for a flush in progress.
+    private int _appending;
 
     // Above this many unflushed bytes a writer flushes inline and waits: the back-pressure bound per stream.
     private const int InlineFlushThreshold = 16 * 1024;
@@ -63,6 +71,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         _store = store;
         _key = key;
         _resumable = store is not null;
+        _syncStore = store as ISynchronousEventStore;
         _priming = priming && store is not null;
         _retryMilliseconds = retryMilliseconds;
     }
@@ -122,11 +131,39 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
 
     /// <summary>
     /// Sends a message related to this stream (a notification or a server request). In JSON mode this switches the
-    /// response to SSE; when the client accepts only JSON, the message is dropped (false). Its async box is pooled:
-    /// when a flush holds the gate the method completes asynchronously, and the box is reused, not allocated per event.
+    /// response to SSE; when the client accepts only JSON, the message is dropped (false).
+    /// </summary>
+    public ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
+    {
+        // The common case, an event on an open SSE stream whose store (if any) never waits: formatted under the append
+        // lock and left for the requested flush. No gate, no await, nothing allocated.
+        if (_mode == Mode.Sse && (!_resumable || _syncStore is not null))
+        {
+            EnterAppend();
+            try
+            {
+                if (_mode == Mode.Sse && !HasResponded && Pending.WrittenCount < InlineFlushThreshold)
+                {
+                    WriteEventLocked(write, state);
+                    RequestFlush();
+                    return new ValueTask<bool>(true);
+                }
+            }
+            finally
+            {
+                ExitAppend();
+            }
+        }
+
+        return SendUnderGateAsync(write, state);
+    }
+
+    /// <summary>
+    /// The rest: a stream that becomes SSE with this event, one over the back-pressure bound (flushed inline), one
+    /// whose store may wait, or one that ended. Its async box is pooled.
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state)
+    private async ValueTask<bool> SendUnderGateAsync<TState>(McpMessageWriter<TState> write, TState state)
     {
         await _gate.EnterAsync().ConfigureAwait(false);
         try
@@ -172,7 +209,9 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
                 return;
             }
 
+            EnterAppend();
             HasResponded = true;
+            ExitAppend();
             if (_mode == Mode.Pending && (_accepts & ContentNegotiation.Accepts.Json) == 0)
             {
                 // The client accepts only SSE: answer as a stream of one event.
@@ -193,7 +232,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
                 }
 
                 await WriteBodyAsync(Scratch.WrittenMemory).ConfigureAwait(false);
-                _mode = Mode.Completed;
+                SetMode(Mode.Completed);
             }
             else
             {
@@ -213,7 +252,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
                     }
                 }
 
-                _mode = Mode.Completed;
+                SetMode(Mode.Completed);
             }
         }
         finally
@@ -256,7 +295,16 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
 
             if (_mode == Mode.Sse)
             {
-                SseFrameWriter.WriteEvent(Pending, data.Span, default, type);
+                EnterAppend();
+                try
+                {
+                    SseFrameWriter.WriteEvent(Pending, data.Span, default, type);
+                }
+                finally
+                {
+                    ExitAppend();
+                }
+
                 await FlushAsync().ConfigureAwait(false);
             }
         }
@@ -274,7 +322,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         {
             if (_mode == Mode.Sse)
             {
-                SseFrameWriter.WriteComment(Pending, "keep-alive"u8);
+                WriteKeepAliveComment();
                 await FlushAsync().ConfigureAwait(false);
             }
         }
@@ -310,7 +358,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
 
             // The priming event already carried an id and retry, so the client knows where and when to resume (TR-22).
             await EndHttpResponseAsync().ConfigureAwait(false);
-            _mode = Mode.Detached;
+            SetMode(Mode.Detached);
             return true;
         }
         finally
@@ -354,7 +402,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
                 await _store!.CompleteAsync(_key).ConfigureAwait(false);
             }
 
-            _mode = Mode.Completed;
+            SetMode(Mode.Completed);
         }
         finally
         {
@@ -371,7 +419,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
-            _mode = Mode.Completed;
+            SetMode(Mode.Completed);
         }
         finally
         {
@@ -384,10 +432,19 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
             KeepAliveScheduler.Unregister(this);
         }
 
-        if (_buffers is not null)
+        // Under the append lock: a producer that looked before the stream completed sees it completed now.
+        EnterAppend();
+        try
         {
-            StreamBuffers.Return(_buffers);
-            _buffers = null;
+            if (_buffers is not null)
+            {
+                StreamBuffers.Return(_buffers);
+                _buffers = null;
+            }
+        }
+        finally
+        {
+            ExitAppend();
         }
     }
 
@@ -405,7 +462,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         }
 
         _http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        _mode = Mode.Sse;
+        SetMode(Mode.Sse);
         if (_keepAliveInterval > TimeSpan.Zero && !_keepAliveRegistered)
         {
             // One shared timer for every open SSE response; nothing per response but a registration.
@@ -425,7 +482,15 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
             // could be lost, with the retry interval (TR-15, TR-22, edge case 7).
             Span<byte> id = stackalloc byte[StreamEventId.MaxUtf8Length];
             var length = new StreamEventId(_key, 0).FormatUtf8(id);
-            SseFrameWriter.WritePrimingEvent(Pending, id[..length], _retryMilliseconds);
+            EnterAppend();
+            try
+            {
+                SseFrameWriter.WritePrimingEvent(Pending, id[..length], _retryMilliseconds);
+            }
+            finally
+            {
+                ExitAppend();
+            }
         }
 
         // A GET stream shows its headers at once; a POST stream's headers go out with its first event (or its end).
@@ -435,35 +500,84 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         }
     }
 
+    /// <summary>Under the gate: writes one event (to the store first when resumable), then flushes or asks for a flush.</summary>
     private async ValueTask WriteEventAsync<TState>(McpMessageWriter<TState> write, TState state)
+    {
+        if (!_resumable || _syncStore is not null)
+        {
+            EnterAppend();
+            try
+            {
+                WriteEventLocked(write, state);
+            }
+            finally
+            {
+                ExitAppend();
+            }
+        }
+        else
+        {
+            // A store that may wait: the JSON is made under the lock, appended outside it (only gate holders write to
+            // such a stream, so the scratch buffer stays this writer's), and framed under it.
+            EnterAppend();
+            try
+            {
+                Scratch.Clear();
+                write(Writer, Scratch, state);
+            }
+            finally
+            {
+                ExitAppend();
+            }
+
+            var sequence = await _store!.AppendAsync(_key, Scratch.WrittenMemory).ConfigureAwait(false);
+            EnterAppend();
+            try
+            {
+                if (_mode == Mode.Sse)
+                {
+                    StoredEventFrame.Write(Pending, new StreamEventId(_key, sequence), Scratch.WrittenSpan, _eventType);
+                }
+            }
+            finally
+            {
+                ExitAppend();
+            }
+        }
+
+        if (_mode == Mode.Sse)
+        {
+            await AfterEventAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Under the append lock: one event, formatted straight into the pending bytes; when resumable (with a store that
+    /// never waits) it goes to the store first, so that nothing is lost if the connection is already gone.
+    /// </summary>
+    private void WriteEventLocked<TState>(McpMessageWriter<TState> write, TState state)
     {
         if (!_resumable)
         {
-            if (_mode != Mode.Sse)
+            if (_mode == Mode.Sse)
             {
-                return;
+                var pending = Pending;
+                SseFrameWriter.BeginDataEvent(pending, default, _eventType);
+                write(Writer, pending, state);
+                SseFrameWriter.EndDataEvent(pending);
             }
 
-            // Not resumable: the frame is formatted straight into the pending bytes.
-            var pending = Pending;
-            SseFrameWriter.BeginDataEvent(pending, default, _eventType);
-            write(Writer, pending, state);
-            SseFrameWriter.EndDataEvent(pending);
-            await AfterEventAsync().ConfigureAwait(false);
             return;
         }
 
-        // Resumable: the store first, so that nothing is lost if the connection is already gone.
-        Scratch.Clear();
-        write(Writer, Scratch, state);
-        var sequence = await _store!.AppendAsync(_key, Scratch.WrittenMemory).ConfigureAwait(false);
-        if (_mode != Mode.Sse)
+        var scratch = Scratch;
+        scratch.Clear();
+        write(Writer, scratch, state);
+        var sequence = _syncStore!.Append(_key, scratch.WrittenSpan);
+        if (_mode == Mode.Sse)
         {
-            return;
+            StoredEventFrame.Write(Pending, new StreamEventId(_key, sequence), scratch.WrittenSpan, _eventType);
         }
-
-        StoredEventFrame.Write(Pending, new StreamEventId(_key, sequence), Scratch.WrittenSpan, _eventType);
-        await AfterEventAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -474,15 +588,18 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
     /// </summary>
     private ValueTask AfterEventAsync()
     {
-        if (Pending.WrittenCount >= InlineFlushThreshold)
+        EnterAppend();
+        var over = Pending.WrittenCount >= InlineFlushThreshold;
+        if (!over)
         {
-            return FlushAsync();
+            RequestFlush();
         }
 
-        RequestFlush();
-        return ValueTask.CompletedTask;
+        ExitAppend();
+        return over ? FlushAsync() : ValueTask.CompletedTask;
     }
 
+    /// <summary>Under the append lock: queues the one flush for when the producer yields, unless one is queued.</summary>
     private void RequestFlush()
     {
         if (!_flushScheduled)
@@ -511,7 +628,17 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         {
             try
             {
-                if (_flushScheduled && _mode == Mode.Sse)
+                // The request is cleared where the pending bytes are taken (FlushAsync), in the same locked step, so
+                // an event appended after that asks for a flush of its own and is never stranded.
+                EnterAppend();
+                var flush = _flushScheduled && _mode == Mode.Sse;
+                if (!flush)
+                {
+                    _flushScheduled = false;
+                }
+
+                ExitAppend();
+                if (flush)
                 {
                     await FlushAsync().ConfigureAwait(false);
                 }
@@ -521,8 +648,6 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
                 // FlushAsync turns the expected failures into client-gone; anything else must still not keep the gate
                 // held, or every later writer of this stream would wait for ever.
             }
-
-            _flushScheduled = false;
         }
         while (_gate.Exit());
     }
@@ -556,7 +681,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         {
             if (_mode == Mode.Sse)
             {
-                SseFrameWriter.WriteComment(Pending, "keep-alive"u8);
+                WriteKeepAliveComment();
                 await FlushAsync().ConfigureAwait(false);
             }
         }
@@ -573,10 +698,19 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
     private async ValueTask FlushAsync()
     {
         Volatile.Write(ref _lastWrite, Environment.TickCount64);
-        _flushScheduled = false;
         try
         {
-            WritePending();
+            EnterAppend();
+            try
+            {
+                _flushScheduled = false;
+                WritePending();
+            }
+            finally
+            {
+                ExitAppend();
+            }
+
             var result = await _http.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
             if (result.IsCompleted)
             {
@@ -590,7 +724,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
         }
     }
 
-    /// <summary>Hands the pending SSE bytes to Kestrel in one write.</summary>
+    /// <summary>Under the append lock: hands the pending SSE bytes to Kestrel in one write.</summary>
     private void WritePending()
     {
         if (_buffers is { Pending.WrittenCount: > 0 } buffers)
@@ -604,7 +738,16 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
     {
         try
         {
-            WritePending();
+            EnterAppend();
+            try
+            {
+                WritePending();
+            }
+            finally
+            {
+                ExitAppend();
+            }
+
             await _http.Response.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
@@ -617,7 +760,7 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
     {
         if (_mode == Mode.Sse || _mode == Mode.Pending)
         {
-            _mode = Mode.Detached;
+            SetMode(Mode.Detached);
             if (!_resumable)
             {
                 // Nothing can resume this stream: end the request, so its Cancellation fires and the work stops
@@ -628,4 +771,47 @@ internal sealed class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoo
 
         ClientGone?.Invoke();
     }
+
+    private void WriteKeepAliveComment()
+    {
+        EnterAppend();
+        try
+        {
+            SseFrameWriter.WriteComment(Pending, "keep-alive"u8);
+        }
+        finally
+        {
+            ExitAppend();
+        }
+    }
+
+    /// <summary>Changes the mode under the append lock (gate holders only): producers on the fast path read it there.</summary>
+    private void SetMode(Mode mode)
+    {
+        EnterAppend();
+        _mode = mode;
+        ExitAppend();
+    }
+
+    private void EnterAppend()
+    {
+        if (Interlocked.CompareExchange(ref _appending, 1, 0) != 0)
+        {
+            SpinToEnterAppend();
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void SpinToEnterAppend()
+    {
+        // Held for a few hundred nanoseconds at most; SpinWait yields the thread when the holder is not running.
+        var spin = default(SpinWait);
+        do
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        while (Interlocked.CompareExchange(ref _appending, 1, 0) != 0);
+    }
+
+    private void ExitAppend() => Volatile.Write(ref _appending, 0);
 }
