@@ -573,9 +573,6 @@ public sealed class InMemoryEventStore : IEventStore, ISynchronousEventStore
 
         public long FirstSequence => SlotAt(_head).Sequence;
 
-        /// <summary>Whether the events sit in the archive (for tests through the store).</summary>
-        public bool IsArchived => _segment is not null;
-
         public void Add(long sequence, ReadOnlySpan<byte> data, long now)
         {
             if (_segment is not null)

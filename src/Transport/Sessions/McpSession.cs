@@ -189,14 +189,21 @@ public sealed class McpSession : IAsyncDisposable
         }
 
         await _ended.CancelAsync().ConfigureAwait(false);
-        foreach (var (_, request) in Volatile.Read(ref _inFlight) ?? [])
+        // Tables never made hold nothing to end.
+        if (Volatile.Read(ref _inFlight) is { } inFlight)
         {
-            request.Cancel();
+            foreach (var (_, request) in inFlight)
+            {
+                request.Cancel();
+            }
         }
 
-        foreach (var (_, pending) in Volatile.Read(ref _pendingOutgoing) ?? [])
+        if (Volatile.Read(ref _pendingOutgoing) is { } pendingOutgoing)
         {
-            pending.TrySetCanceled();
+            foreach (var (_, pending) in pendingOutgoing)
+            {
+                pending.TrySetCanceled();
+            }
         }
 
         Standalone?.Abort();
