@@ -1,10 +1,17 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server.Dispatch;
+using Mcp.Raw.Server.Features.Completion;
+using Mcp.Raw.Server.Features.Discovery;
+using Mcp.Raw.Server.Features.Lifecycle;
+using Mcp.Raw.Server.Features.Logging;
+using Mcp.Raw.Server.Features.Prompts;
+using Mcp.Raw.Server.Features.Resources;
+using Mcp.Raw.Server.Features.Subscriptions;
+using Mcp.Raw.Server.Features.Tools;
+using Mcp.Raw.Server.Sessions;
 using Mcp.Raw.Transport;
-using Mcp.Raw.Transport.Sessions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,40 +20,59 @@ namespace Mcp.Raw.Server;
 
 /// <summary>
 /// The MCP server: tools, resources, prompts, completion, logging and subscriptions over every protocol era, on the
-/// transport's <see cref="IMcpMessageHandler"/> seam. One dispatcher serves 2025 sessions and 2026-07-28 requests.
+/// transport's <see cref="IMcpMessageHandler"/> seam. Each method is a small handler in <c>Features/</c>, found
+/// through one <see cref="MethodTable"/>; this type holds what they share (the primitives, the options, the
+/// sessions and listen streams changes go to) and maps their errors.
 /// </summary>
 public sealed partial class McpServer : IMcpMessageHandler, IDisposable
 {
-    private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement;
+    internal static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
     private readonly McpServerOptions _options;
-    private readonly ILogger<McpServer> _logger;
-    private readonly RequestStateProtector _stateProtector;
-    private readonly ConcurrentDictionary<string, McpSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Listener, byte> _listeners = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenRegistration _stoppingRegistration;
-    private readonly JsonElement _serverInfoMeta;
+    private readonly MethodTable _methods;
+    private readonly ChangeFanOut _changes;
 
     /// <summary>Creates the server (normally through <c>AddMcpRawServer</c>).</summary>
     public McpServer(IOptions<McpServerOptions> options, ILogger<McpServer> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _stateProtector = new RequestStateProtector(_options.RequestStateKey, timeProvider ?? TimeProvider.System);
-        _serverInfoMeta = JsonSerializer.SerializeToElement(
+        Logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        StateProtector = new RequestStateProtector(_options.RequestStateKey, timeProvider ?? TimeProvider.System);
+        ServerInfoMeta = JsonSerializer.SerializeToElement(
             new Dictionary<string, JsonElement> { [MetaKeys.ServerInfo] = JsonSerializer.SerializeToElement(_options.ServerInfo, McpJsonContext.Default.Implementation) },
             McpJsonContext.Default.IDictionaryStringJsonElement);
+        Listeners = new ListenerRegistry(_options);
+        _changes = new ChangeFanOut(_options, Sessions, Listeners);
+        _methods = new MethodTable(
+        [
+            new InitializeHandler(this),
+            new PingHandler(this),
+            new SetLevelHandler(this),
+            new DiscoverHandler(this),
+            new ListToolsHandler(this),
+            new CallToolHandler(this),
+            new ListResourcesHandler(this),
+            new ListResourceTemplatesHandler(this),
+            new ReadResourceHandler(this),
+            new SubscribeHandler(this, subscribe: true),
+            new SubscribeHandler(this, subscribe: false),
+            new ListPromptsHandler(this),
+            new GetPromptHandler(this),
+            new CompleteHandler(this),
+            new ListenHandler(this),
+        ]);
         if (lifetime is not null)
         {
             _stoppingRegistration = lifetime.ApplicationStopping.Register(static s => ((McpServer)s!).Stop(), this);
         }
 
-        Tools.Changed += (_, _) => OnListChanged(ChangeKind.Tools);
-        Prompts.Changed += (_, _) => OnListChanged(ChangeKind.Prompts);
-        Resources.Changed += (_, _) => OnListChanged(ChangeKind.Resources);
-        ResourceTemplates.Changed += (_, _) => OnListChanged(ChangeKind.Resources);
+        Tools.Changed += (_, _) => _changes.ListChanged(ChangeKind.Tools);
+        Prompts.Changed += (_, _) => _changes.ListChanged(ChangeKind.Prompts);
+        Resources.Changed += (_, _) => _changes.ListChanged(ChangeKind.Resources);
+        ResourceTemplates.Changed += (_, _) => _changes.ListChanged(ChangeKind.Resources);
     }
 
     /// <summary>The tools (SV-01..SV-13).</summary>
@@ -65,7 +91,29 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     public McpServerOptions Options => _options;
 
     /// <summary>Number of 2025 sessions this server knows.</summary>
-    public int SessionCount => _sessions.Count;
+    public int SessionCount => Sessions.Count;
+
+    /// <summary>Number of open subscriptions/listen streams.</summary>
+    public int ListenerCount => Listeners.Count;
+
+    internal ILogger Logger { get; }
+
+    internal RequestStateProtector StateProtector { get; }
+
+    /// <summary>The <c>_meta</c> of every 2026-07-28 result: this server's implementation info.</summary>
+    internal JsonElement ServerInfoMeta { get; }
+
+    internal ServerSessions Sessions { get; } = new();
+
+    internal ListenerRegistry Listeners { get; }
+
+    /// <summary>Fires when the application stops (listen streams end with their result).</summary>
+    internal CancellationToken Stopping => _stopping.Token;
+
+    internal bool HasResources => Resources.Count + ResourceTemplates.Count > 0;
+
+    /// <summary>The 2026-07-28 list results' <c>ttlMs</c>.</summary>
+    internal long ListTtl => (long)_options.ListCacheTtl.TotalMilliseconds;
 
     /// <summary>The capabilities this server declares: what is registered, and logging (LC-12, M-RQ-10).</summary>
     public ServerCapabilities GetCapabilities()
@@ -75,9 +123,9 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         {
             Tools = Tools.Count > 0 ? new CapabilityOptions { ListChanged = listChanged } : null,
             Prompts = Prompts.Count > 0 ? new CapabilityOptions { ListChanged = listChanged } : null,
-            Resources = Resources.Count + ResourceTemplates.Count > 0 ? new CapabilityOptions { Subscribe = true, ListChanged = listChanged } : null,
-            Logging = s_emptyObject,
-            Completions = Prompts.Count + ResourceTemplates.Count > 0 ? s_emptyObject : null,
+            Resources = HasResources ? new CapabilityOptions { Subscribe = true, ListChanged = listChanged } : null,
+            Logging = EmptyObject,
+            Completions = Prompts.Count + ResourceTemplates.Count > 0 ? EmptyObject : null,
         };
     }
 
@@ -91,7 +139,7 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         if (context.Message.MethodName == McpMethods.NotificationsRootsListChanged)
         {
-            LogRootsChanged(_logger, context.Session?.Tag);
+            LogRootsChanged(Logger, context.Session?.Tag);
         }
 
         return ValueTask.CompletedTask;
@@ -103,97 +151,49 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         try
         {
-            if (context.IsModern && !CheckModernLogLevel(context))
+            if (context.IsModern && !RequestLogLevel.IsValidModern(context.Message.Envelope))
             {
                 await context.RespondErrorAsync(JsonRpcErrorCode.InvalidParams, "Invalid params: _meta[\"io.modelcontextprotocol/logLevel\"] is not a logging level (debug, info, notice, warning, error, critical, alert, emergency).").ConfigureAwait(false);
                 return;
             }
 
-            switch (context.Message.Method)
+            if (_methods.Find(context.Message.Method, context.IsModern) is { } handler)
             {
-                case McpMethod.Initialize when !context.IsModern:
-                    await InitializeAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.Ping when !context.IsModern:
-                    await context.RespondAsync(s_emptyObject, McpJsonContext.Default.JsonElement).ConfigureAwait(false);
-                    break;
-                case McpMethod.LoggingSetLevel when !context.IsModern:
-                    await SetLevelAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.ServerDiscover when context.IsModern:
-                    await DiscoverAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.ToolsList when Tools.Count > 0:
-                    await ListToolsAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.ToolsCall when Tools.Count > 0:
-                    await CallToolAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.ResourcesList when HasResources:
-                    await ListResourcesAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.ResourcesTemplatesList when HasResources:
-                    await ListResourceTemplatesAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.ResourcesRead when HasResources:
-                    await ReadResourceAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.ResourcesSubscribe or McpMethod.ResourcesUnsubscribe when HasResources && !context.IsModern:
-                    await SubscribeAsync(context, context.Message.Method == McpMethod.ResourcesSubscribe).ConfigureAwait(false);
-                    break;
-                case McpMethod.PromptsList when Prompts.Count > 0:
-                    await ListPromptsAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.PromptsGet when Prompts.Count > 0:
-                    await GetPromptAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.CompletionComplete when Prompts.Count + ResourceTemplates.Count > 0:
-                    await CompleteAsync(context).ConfigureAwait(false);
-                    break;
-                case McpMethod.SubscriptionsListen when context.IsModern:
-                    await ListenAsync(context).ConfigureAwait(false);
-                    break;
-                default:
-                    await context.RespondErrorAsync(JsonRpcErrorCode.MethodNotFound, $"Method not found: {context.Message.MethodName}").ConfigureAwait(false);
-                    break;
+                await handler.HandleAsync(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.RespondErrorAsync(JsonRpcErrorCode.MethodNotFound, $"Method not found: {context.Message.MethodName}").ConfigureAwait(false);
             }
         }
         catch (McpException e) when (!context.HasResponded)
         {
-            await RespondErrorAsync(context, e).ConfigureAwait(false);
+            await ErrorMapping.RespondAsync(context, e).ConfigureAwait(false);
         }
         catch (JsonException e) when (!context.HasResponded)
         {
-            await context.RespondErrorAsync(JsonRpcErrorCode.InvalidParams, "Invalid params: " + JsonErrorText.Describe(e) + ".").ConfigureAwait(false);
+            await ErrorMapping.RespondAsync(context, e).ConfigureAwait(false);
         }
     }
 
-    private bool HasResources => Resources.Count + ResourceTemplates.Count > 0;
+    /// <summary>Announces that the tool list changed (also raised by every change to <see cref="Tools"/>).</summary>
+    public void NotifyToolsListChanged() => _changes.ListChanged(ChangeKind.Tools);
+
+    /// <summary>Announces that the prompt list changed.</summary>
+    public void NotifyPromptsListChanged() => _changes.ListChanged(ChangeKind.Prompts);
+
+    /// <summary>Announces that the resource list changed.</summary>
+    public void NotifyResourcesListChanged() => _changes.ListChanged(ChangeKind.Resources);
 
     /// <summary>Announces that a resource changed: <c>notifications/resources/updated</c> to every 2025 session subscribed to it and every 2026-07-28 listener that asked for it (SV-19, M-SB-06).</summary>
-    public async ValueTask NotifyResourceUpdatedAsync(string uri)
+    public ValueTask NotifyResourceUpdatedAsync(string uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        foreach (var session in _sessions.Values)
-        {
-            if (session.HandlerState is SessionState { HasSubscriptions: true } state && state.Subscriptions.Keys.Any(s => IsSameOrChild(uri, s)))
-            {
-                await session.SendUnsolicitedAsync(static (w, o, uri) => w.WriteNotification(o, McpMethods.NotificationsResourcesUpdated, new ResourceUriParams { Uri = uri }, McpJsonContext.Default.ResourceUriParams), uri).ConfigureAwait(false);
-            }
-        }
-
-        foreach (var listener in _listeners.Keys)
-        {
-            if (listener.ResourceUris is { } uris && uris.Any(s => IsSameOrChild(uri, s)))
-            {
-                listener.Post(new Change(ChangeKind.ResourceUpdated, uri));
-            }
-        }
+        return _changes.ResourceUpdatedAsync(uri);
     }
 
-    private static bool IsSameOrChild(string uri, string subscribed) =>
-        uri.Equals(subscribed, StringComparison.Ordinal) ||
-        (uri.StartsWith(subscribed, StringComparison.Ordinal) && (subscribed.EndsWith('/') || uri[subscribed.Length] == '/'));
+    /// <summary>The minimum level of log messages to the client for this request (UT-18, M-SV-12).</summary>
+    internal LoggingLevel? MinimumLogLevel(McpRequestContext context) => RequestLogLevel.Minimum(context, _options.DefaultLogLevel);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -213,220 +213,6 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
         }
     }
 
-    // ---------------------------------------------------------------- lifecycle
-
-    private async Task InitializeAsync(McpRequestContext context)
-    {
-        var request = context.Message.DeserializeParams(McpJsonContext.Default.InitializeRequestParams)
-            ?? throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: initialize needs protocolVersion, capabilities and clientInfo.");
-
-        // LC-09: echo a version we support, otherwise offer our newest session-era version.
-        var negotiated = McpProtocolVersions.TryParse(request.ProtocolVersion, out var proposed) && !proposed.IsModern()
-            ? proposed
-            : McpProtocolVersions.LatestLegacy;
-        if (context.Session is { } session)
-        {
-            session.ProtocolVersion = negotiated;
-            session.ClientCapabilities = request.Capabilities;
-            session.ClientInfo = request.ClientInfo;
-            session.HandlerState = new SessionState(_options.DefaultLogLevel);
-            if (_sessions.TryAdd(session.Id, session))
-            {
-                // Unsafe: the callback needs no ExecutionContext, and capturing the initialize request's (its Activity,
-                // its logging scopes) would keep them alive as long as the session.
-                session.Ended.UnsafeRegister(static s =>
-                {
-                    var (server, ended) = ((McpServer, McpSession))s!;
-                    server._sessions.TryRemove(ended.Id, out _);
-                }, (this, session));
-            }
-        }
-
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            var versionText = negotiated.ToVersionString();
-            LogInitialized(_logger, request.ClientInfo.Name, request.ClientInfo.Version, versionText);
-        }
-        await context.RespondAsync(new InitializeResult
-        {
-            ProtocolVersion = negotiated.ToVersionString(),
-            Capabilities = GetCapabilities(),
-            ServerInfo = _options.ServerInfo,
-            Instructions = negotiated >= McpProtocolVersion.V2025_03_26 ? _options.Instructions : null,
-        }, McpJsonContext.Default.InitializeResult).ConfigureAwait(false);
-    }
-
-    private async Task SetLevelAsync(McpRequestContext context)
-    {
-        var request = context.Message.DeserializeParams(McpJsonContext.Default.SetLevelRequestParams);
-        if (request is null)
-        {
-            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: level must be one of debug, info, notice, warning, error, critical, alert, emergency.");
-        }
-
-        if (context.Session is { } session)
-        {
-            GetState(session).LogLevel = request.Level;
-        }
-
-        await context.RespondAsync(s_emptyObject, McpJsonContext.Default.JsonElement).ConfigureAwait(false);
-    }
-
-    private async Task DiscoverAsync(McpRequestContext context)
-    {
-        await context.RespondAsync(new DiscoverResult
-        {
-            ResultType = ResultTypes.Complete,
-            SupportedVersions = s_supportedVersions,
-            Capabilities = GetCapabilities(),
-            Instructions = _options.Instructions,
-            TtlMs = (long)_options.ListCacheTtl.TotalMilliseconds,
-            CacheScope = _options.CacheScope,
-            Meta = _serverInfoMeta,
-        }, McpJsonContext.Default.DiscoverResult).ConfigureAwait(false);
-    }
-
-    private static readonly string[] s_supportedVersions =
-        [.. McpProtocolVersions.All.OrderDescending().Select(v => v.ToVersionString())];
-
-    // ---------------------------------------------------------------- logging
-
-    internal LoggingLevel? MinimumLogLevel(McpRequestContext context)
-    {
-        if (context.IsModern)
-        {
-            // M-SV-12: nothing without the request's logLevel.
-            return context.Message.Envelope.LogLevel;
-        }
-
-        return context.Session is { } session ? GetState(session).LogLevel : _options.DefaultLogLevel;
-    }
-
-    private static bool CheckModernLogLevel(McpRequestContext context)
-    {
-        // Absent, or a level's name: the reader parsed it once as it read the message.
-        var envelope = context.Message.Envelope;
-        return envelope.LogLevel is not null || envelope.LogLevelKind == JsonValueKind.Undefined;
-    }
-
-    private SessionState GetState(McpSession session) =>
-        session.HandlerState as SessionState ?? SetState(session, new SessionState(_options.DefaultLogLevel));
-
-    private static SessionState SetState(McpSession session, SessionState state)
-    {
-        lock (session)
-        {
-            if (session.HandlerState is SessionState existing)
-            {
-                return existing;
-            }
-
-            session.HandlerState = state;
-            return state;
-        }
-    }
-
-    private sealed class SessionState(LoggingLevel level)
-    {
-        private ConcurrentDictionary<string, byte>? _subscriptions;
-
-        public LoggingLevel LogLevel { get; set; } = level;
-
-        public ConcurrentDictionary<string, byte> Subscriptions => LazyInitializer.EnsureInitialized(ref _subscriptions, static () => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
-
-        public bool HasSubscriptions => _subscriptions is { IsEmpty: false };
-    }
-
-    // ---------------------------------------------------------------- errors
-
-    private static async ValueTask RespondErrorAsync(McpRequestContext context, McpException e)
-    {
-        if (e is McpMissingCapabilityException missing && context.IsModern)
-        {
-            var data = JsonSerializer.SerializeToElement(
-                new MissingRequiredClientCapabilityErrorData { RequiredCapabilities = RequiredCapability(missing.Capability) },
-                McpJsonContext.Default.MissingRequiredClientCapabilityErrorData);
-            await context.RespondErrorAsync(e.Code, e.Message, data, McpJsonContext.Default.JsonElement).ConfigureAwait(false);
-            return;
-        }
-
-        if (e.ErrorData is { } errorData)
-        {
-            await context.RespondErrorAsync(e.Code, e.Message, errorData, McpJsonContext.Default.JsonElement).ConfigureAwait(false);
-        }
-        else
-        {
-            await context.RespondErrorAsync(e.Code, e.Message).ConfigureAwait(false);
-        }
-    }
-
-    private static ClientCapabilities RequiredCapability(string name) => name switch
-    {
-        "sampling" => new ClientCapabilities { Sampling = s_emptyObject },
-        "elicitation" => new ClientCapabilities { Elicitation = s_emptyObject },
-        "roots" => new ClientCapabilities { Roots = new CapabilityOptions() },
-        _ => new ClientCapabilities(),
-    };
-
-    // ---------------------------------------------------------------- pagination
-
-    private static int ReadCursor(McpRequestContext context, int count)
-    {
-        if (!context.Message.HasParams)
-        {
-            return 0;
-        }
-
-        var reader = context.Message.CreateParamsReader();
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return 0;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isCursor = reader.ValueTextEquals("cursor"u8);
-            reader.Read();
-            if (!isCursor)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                return 0;
-            }
-
-            // UT-27: cursors are ours and opaque; anything we did not issue is -32602.
-            if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } cursor || !cursor.StartsWith('o')
-                || !int.TryParse(cursor.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset < 0 || offset > count)
-            {
-                throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: unknown or stale cursor.");
-            }
-
-            return offset;
-        }
-
-        return 0;
-    }
-
-    private (int Start, int End, string? Next) Page(McpRequestContext context, int count)
-    {
-        var start = ReadCursor(context, count);
-        var size = Math.Max(1, _options.PageSize);
-        var end = Math.Min(count, start + size);
-        return (start, end, end < count ? "o" + end.ToString(CultureInfo.InvariantCulture) : null);
-    }
-
-    private long ListTtl => (long)_options.ListCacheTtl.TotalMilliseconds;
-
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Initialized a session for {ClientName} {ClientVersion} at protocol {Version}.")]
-    private static partial void LogInitialized(ILogger logger, string clientName, string clientVersion, string version);
-
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "The client of session {SessionTag} reports changed roots.")]
     private static partial void LogRootsChanged(ILogger logger, string? sessionTag);
-
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Tool {Tool} failed; the client gets an isError result.")]
-    private static partial void LogToolFailed(ILogger logger, string tool, Exception exception);
 }

@@ -61,7 +61,23 @@ public sealed class McpSession : IAsyncDisposable
     public ConcurrentDictionary<string, object> Items => LazyInitializer.EnsureInitialized(ref _items, static () => new ConcurrentDictionary<string, object>(StringComparer.Ordinal));
 
     /// <summary>The message handler's own state for this session (one object, no dictionary: W4 memory per idle session).</summary>
-    public object? HandlerState { get; set; }
+    public object? HandlerState
+    {
+        get => Volatile.Read(ref _handlerState);
+        set => Volatile.Write(ref _handlerState, value);
+    }
+
+    private object? _handlerState;
+
+    /// <summary>
+    /// Sets <see cref="HandlerState"/> to <paramref name="state"/> unless it is already set, and returns what it holds
+    /// (atomic: two requests racing to make the state agree on one).
+    /// </summary>
+    public object GetOrSetHandlerState(object state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return Interlocked.CompareExchange(ref _handlerState, state, null) ?? state;
+    }
 
     /// <summary>Ids for the server's own requests to the client, never reused (JR-03).</summary>
     public RequestIdGenerator OutgoingIds => _outgoingIds ?? LazyInitializer.EnsureInitialized(ref _outgoingIds, static () => new RequestIdGenerator("s"));

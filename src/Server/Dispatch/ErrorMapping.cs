@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport;
+
+namespace Mcp.Raw.Server.Dispatch;
+
+/// <summary>
+/// How a handler's exception becomes the answer: <see cref="McpException"/> with its code and data (a missing client
+/// capability in 2026-07-28 with <c>requiredCapabilities</c>), malformed params as -32602 saying what was wrong.
+/// </summary>
+internal static class ErrorMapping
+{
+    public static async ValueTask RespondAsync(McpRequestContext context, McpException e)
+    {
+        if (e is McpMissingCapabilityException missing && context.IsModern)
+        {
+            var data = JsonSerializer.SerializeToElement(
+                new MissingRequiredClientCapabilityErrorData { RequiredCapabilities = RequiredCapability(missing.Capability) },
+                McpJsonContext.Default.MissingRequiredClientCapabilityErrorData);
+            await context.RespondErrorAsync(e.Code, e.Message, data, McpJsonContext.Default.JsonElement).ConfigureAwait(false);
+            return;
+        }
+
+        if (e.ErrorData is { } errorData)
+        {
+            await context.RespondErrorAsync(e.Code, e.Message, errorData, McpJsonContext.Default.JsonElement).ConfigureAwait(false);
+        }
+        else
+        {
+            await context.RespondErrorAsync(e.Code, e.Message).ConfigureAwait(false);
+        }
+    }
+
+    public static ValueTask RespondAsync(McpRequestContext context, JsonException e) =>
+        context.RespondErrorAsync(JsonRpcErrorCode.InvalidParams, "Invalid params: " + JsonErrorText.Describe(e) + ".");
+
+    private static ClientCapabilities RequiredCapability(string name) => name switch
+    {
+        "sampling" => new ClientCapabilities { Sampling = McpServer.EmptyObject },
+        "elicitation" => new ClientCapabilities { Elicitation = McpServer.EmptyObject },
+        "roots" => new ClientCapabilities { Roots = new CapabilityOptions() },
+        _ => new ClientCapabilities(),
+    };
+}

@@ -1,0 +1,29 @@
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server.Dispatch;
+using Mcp.Raw.Transport;
+
+namespace Mcp.Raw.Server.Features.Resources;
+
+/// <summary><c>resources/templates/list</c> (SV-17, UT-26).</summary>
+internal sealed class ListResourceTemplatesHandler(McpServer server) : RequestHandler(server)
+{
+    public override McpMethod Method => McpMethod.ResourcesTemplatesList;
+
+    public override bool IsAvailable => Server.HasResources;
+
+    public override async Task HandleAsync(McpRequestContext context)
+    {
+        var items = Server.ResourceTemplates.Items;
+        var (start, end, next) = Pagination.Page(context, items.Count, Server.Options.PageSize);
+        var modern = context.IsModern;
+        await context.RespondAsync(new ListResourceTemplatesResult
+        {
+            ResourceTemplates = [.. items.Skip(start).Take(end - start).Select(p => p.Definition)],
+            NextCursor = next,
+            ResultType = modern ? ResultTypes.Complete : null,
+            TtlMs = modern ? Server.ListTtl : null,
+            CacheScope = modern ? Server.Options.CacheScope : null,
+            Meta = modern ? Server.ServerInfoMeta : null,
+        }, McpJsonContext.Default.ListResourceTemplatesResult).ConfigureAwait(false);
+    }
+}

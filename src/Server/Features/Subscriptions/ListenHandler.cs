@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Text.Json;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server.Dispatch;
+using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Security;
+
+namespace Mcp.Raw.Server.Features.Subscriptions;
+
+/// <summary>
+/// <c>subscriptions/listen</c> (2026-07-28, M-SB-01..M-SB-13): acknowledges what it honours, then streams the
+/// changes it asked for until the client closes the stream (nothing more is sent) or the server stops (the listen
+/// result ends it gracefully).
+/// </summary>
+internal sealed class ListenHandler(McpServer server) : RequestHandler(server)
+{
+    public override McpMethod Method => McpMethod.SubscriptionsListen;
+
+    public override Eras Eras => Eras.Modern2026;
+
+    public override async Task HandleAsync(McpRequestContext context)
+    {
+        var request = context.Message.DeserializeParams(McpJsonContext.Default.SubscriptionsListenRequestParams);
+        if (request?.Notifications is not { } filter)
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: subscriptions/listen needs params.notifications.");
+        }
+
+        // M-SB-04: honour only what this server advertises.
+        var options = Server.Options;
+        var announce = options.AnnounceListChanges;
+        var tools = announce && filter.ToolsListChanged == true && Server.Tools.Count > 0;
+        var prompts = announce && filter.PromptsListChanged == true && Server.Prompts.Count > 0;
+        var resources = announce && filter.ResourcesListChanged == true && Server.HasResources;
+        if (filter.ResourceSubscriptions is { } requested && requested.Count > options.MaxSubscriptionsPerSession)
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: a listen stream names at most {options.MaxSubscriptionsPerSession} resources.");
+        }
+
+        var uris = Server.HasResources && filter.ResourceSubscriptions is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToArray() : null;
+        var honoured = new SubscriptionFilter
+        {
+            ToolsListChanged = tools ? true : null,
+            PromptsListChanged = prompts ? true : null,
+            ResourcesListChanged = resources ? true : null,
+            ResourceSubscriptions = uris,
+        };
+
+        var meta = SubscriptionMeta(context.Message.Id);
+        var principal = SessionOwner.GetPrincipalKey(context.User);
+        var listeners = Server.Listeners;
+        if (listeners.TryOpen(principal) is { } full)
+        {
+            var (status, text) = full == ListenLimit.Server
+                ? (503, "Service Unavailable: the server has its most subscription streams open; retry later.")
+                : (429, "Too Many Requests: this principal has its most subscription streams open; close one first.");
+            await context.RespondLimitReachedAsync(status, text, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return;
+        }
+
+        var listener = new Listener(tools, prompts, resources, uris);
+        listeners.Add(listener);
+        try
+        {
+            // M-SB-03: the acknowledgement is the first message, tagged with the subscription id (M-SB-05).
+            var ack = JsonSerializer.SerializeToUtf8Bytes(new SubscriptionsAcknowledgedNotificationParams { Notifications = honoured, Meta = meta }, McpJsonContext.Default.SubscriptionsAcknowledgedNotificationParams);
+            if (!await context.SendAsync(static (w, o, p) => w.WriteNotification(o, "notifications/subscriptions/acknowledged"u8, p), ack).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (tools || prompts || resources || uris is not null)
+            {
+                var metaParams = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, JsonElement> { ["_meta"] = meta }, McpJsonContext.Default.IDictionaryStringJsonElement);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation, Server.Stopping);
+                try
+                {
+                    await foreach (var change in listener.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
+                    {
+                        var sent = change.Kind == ChangeKind.ResourceUpdated
+                            ? await context.SendAsync(static (w, o, s) => w.WriteNotification(o, "notifications/resources/updated"u8, ResourceUpdatedParams(s.Uri!, s.meta)), (change.Uri, meta)).ConfigureAwait(false)
+                            : await context.SendAsync(static (w, o, s) => w.WriteNotification(o, Change.ListChangedMethod(s.Kind), s.metaParams), (change.Kind, metaParams)).ConfigureAwait(false);
+                        if (!sent)
+                        {
+                            return;
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (linked.IsCancellationRequested)
+                {
+                    if (context.Cancellation.IsCancellationRequested)
+                    {
+                        // M-SB-09: the client closed the stream; nothing more is sent.
+                        throw;
+                    }
+                }
+            }
+
+            // M-SB-08 / M-SB-13: a graceful end carries the listen result, tagged with the subscription id.
+            await context.RespondAsync(new SubscriptionsListenResult { ResultType = ResultTypes.Complete, Meta = meta }, McpJsonContext.Default.SubscriptionsListenResult).ConfigureAwait(false);
+        }
+        finally
+        {
+            listeners.Close(listener, principal);
+        }
+    }
+
+    private static byte[] ResourceUpdatedParams(string uri, JsonElement meta)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("uri"u8, uri);
+            json.WritePropertyName("_meta"u8);
+            meta.WriteTo(json);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static JsonElement SubscriptionMeta(RequestId id)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName(MetaKeys.SubscriptionId);
+            id.WriteTo(json);
+            json.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+}
