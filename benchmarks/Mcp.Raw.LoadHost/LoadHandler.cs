@@ -22,7 +22,7 @@ internal sealed class LoadHandler : IMcpMessageHandler
         switch (m.Method)
         {
             case McpMethod.Initialize:
-                context.Session!.ProtocolVersion = McpProtocolVersion.V2025_06_18;
+                context.Session!.Negotiate(McpProtocolVersion.V2025_06_18, null, null);
                 await context.RespondAsync(new InitializeResult
                 {
                     ProtocolVersion = "2025-06-18",

@@ -15,7 +15,7 @@ public sealed partial class McpClient
         _connection = http;
         Transport = McpClientTransport.StreamableHttp;
         var preferred = _options.ProtocolVersion;
-        McpProtocolVersion? legacyVersion = preferred.IsModern() ? null : preferred;
+        McpProtocolVersion? sessionsVersion = preferred.IsModern() ? null : preferred;
         if (preferred.IsModern())
         {
             try
@@ -34,13 +34,13 @@ public sealed partial class McpClient
                 // Step 4: 400/404/405 without a JSON-RPC body: a 2025 server.
             }
 
-            legacyVersion = _discoveredLegacy;
+            sessionsVersion = _discoveredSessions2025;
         }
 
         http.ProtocolVersion = null;
         try
         {
-            await InitializeAsync(legacyVersion ?? McpProtocolVersions.LatestLegacy, cancellationToken).ConfigureAwait(false);
+            await InitializeAsync(sessionsVersion ?? McpProtocolVersions.LatestSessions2025, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (HttpStatusException e) when (e.Status is 400 or 404 or 405)
@@ -49,14 +49,14 @@ public sealed partial class McpClient
         }
 
         await http.DisposeAsync().ConfigureAwait(false);
-        var sse = await LegacySseConnection.ConnectAsync(_http!, _url!, _options, OnIncomingAsync, cancellationToken).ConfigureAwait(false)
+        var sse = await HttpSse2024Connection.ConnectAsync(_http!, _url!, _options, OnIncomingAsync, cancellationToken).ConfigureAwait(false)
             ?? throw new McpClientException($"{_url} is not an MCP endpoint: server/discover, initialize and the HTTP+SSE GET all failed.");
         _connection = sse;
-        Transport = McpClientTransport.LegacySse;
+        Transport = McpClientTransport.HttpSse2024;
         await InitializeAsync(McpProtocolVersion.V2024_11_05, cancellationToken).ConfigureAwait(false);
     }
 
-    private McpProtocolVersion? _discoveredLegacy;
+    private McpProtocolVersion? _discoveredSessions2025;
 
     /// <summary>Probes with server/discover at 2026-07-28; true when the server speaks it (M-CL-10 steps 1-3, M-CL-11).</summary>
     private async Task<bool> TryDiscoverAsync(CancellationToken cancellationToken)
@@ -93,7 +93,7 @@ public sealed partial class McpClient
                     return true;
                 }
 
-                _discoveredLegacy = BestLegacy(discover.SupportedVersions);
+                _discoveredSessions2025 = BestSessions2025(discover.SupportedVersions);
                 return false;
             }
             catch (McpClientException e) when (e.Code == JsonRpcErrorCode.UnsupportedProtocolVersion)
@@ -106,8 +106,8 @@ public sealed partial class McpClient
                     continue;
                 }
 
-                _discoveredLegacy = BestLegacy(supported);
-                if (_discoveredLegacy is null && supported.Count > 0)
+                _discoveredSessions2025 = BestSessions2025(supported);
+                if (_discoveredSessions2025 is null && supported.Count > 0)
                 {
                     throw new McpClientException(JsonRpcErrorCode.UnsupportedProtocolVersion, $"The server supports none of our versions ({string.Join(", ", supported)}).", e.ErrorData);
                 }
@@ -129,7 +129,7 @@ public sealed partial class McpClient
         return false;
     }
 
-    private static McpProtocolVersion? BestLegacy(IEnumerable<string> versions)
+    private static McpProtocolVersion? BestSessions2025(IEnumerable<string> versions)
     {
         McpProtocolVersion? best = null;
         foreach (var v in versions)
@@ -271,7 +271,7 @@ public sealed partial class McpClient
                     http.ProtocolVersion = null;
                 }
 
-                await InitializeAsync(_options.ProtocolVersion.IsModern() ? McpProtocolVersions.LatestLegacy : _options.ProtocolVersion, cancellationToken).ConfigureAwait(false);
+                await InitializeAsync(_options.ProtocolVersion.IsModern() ? McpProtocolVersions.LatestSessions2025 : _options.ProtocolVersion, cancellationToken).ConfigureAwait(false);
             }
             catch (SessionExpiredException e)
             {

@@ -14,7 +14,7 @@ public enum McpClientTransport
     StreamableHttp,
 
     /// <summary>The deprecated 2024-11-05 HTTP+SSE transport.</summary>
-    LegacySse,
+    HttpSse2024,
 
     /// <summary>stdio: a child process.</summary>
     Stdio,
@@ -113,7 +113,7 @@ public sealed partial class McpClient : IAsyncDisposable
                 return client;
             }
 
-            await client.InitializeAsync(preferred.IsModern() ? McpProtocolVersions.LatestLegacy : preferred, cancellationToken).ConfigureAwait(false);
+            await client.InitializeAsync(preferred.IsModern() ? McpProtocolVersions.LatestSessions2025 : preferred, cancellationToken).ConfigureAwait(false);
             return client;
         }
         catch

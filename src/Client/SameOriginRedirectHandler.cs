@@ -38,7 +38,7 @@ internal sealed class SameOriginRedirectHandler(IEnumerable<string> customHeader
                 next.Content = request.Content;
             }
 
-            var crossOrigin = !LegacySseConnection.SameOrigin(target, request.RequestUri!);
+            var crossOrigin = !HttpSse2024Connection.SameOrigin(target, request.RequestUri!);
             foreach (var header in request.Headers)
             {
                 if (crossOrigin && (Array.Exists(s_sensitive, h => h.Equals(header.Key, StringComparison.OrdinalIgnoreCase))

@@ -262,7 +262,7 @@ public sealed class McpContext : IDisposable
         var answers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var (key, request) in requests)
         {
-            answers[key] = await SendLegacyRequestAsync(request.Method, request.Params).ConfigureAwait(false);
+            answers[key] = await SendServerRequestAsync(request.Method, request.Params).ConfigureAwait(false);
         }
 
         return answers;
@@ -283,7 +283,7 @@ public sealed class McpContext : IDisposable
             throw new InputRequiredException(new Dictionary<string, InputRequest>(StringComparer.Ordinal) { [key] = new InputRequest { Method = method, Params = @params } });
         }
 
-        return await SendLegacyRequestAsync(method, @params).ConfigureAwait(false);
+        return await SendServerRequestAsync(method, @params).ConfigureAwait(false);
     }
 
     private JsonElement Consume(string key)
@@ -295,7 +295,7 @@ public sealed class McpContext : IDisposable
 
     private string NextKey(string kind) => kind + "_" + (++_autoKey).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private async ValueTask<JsonElement> SendLegacyRequestAsync(string method, JsonElement? @params)
+    private async ValueTask<JsonElement> SendServerRequestAsync(string method, JsonElement? @params)
     {
         if (Session is null)
         {

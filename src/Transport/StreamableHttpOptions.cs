@@ -18,10 +18,10 @@ public sealed class StreamableHttpOptions
     public int MaxJsonDepth { get; set; } = 64;
 
     /// <summary>The path of the 2024-11-05 HTTP+SSE stream endpoint, relative to the MCP endpoint's parent; null disables it. Default <c>/sse</c>.</summary>
-    public string? LegacySsePath { get; set; } = "/sse";
+    public string? HttpSse2024Path { get; set; } = "/sse";
 
-    /// <summary>The path legacy clients POST to (announced in the <c>endpoint</c> event). Default <c>/messages</c>.</summary>
-    public string LegacyMessagesPath { get; set; } = "/messages";
+    /// <summary>The path 2024-11-05 HTTP+SSE clients POST to (announced in the <c>endpoint</c> event). Default <c>/messages</c>.</summary>
+    public string HttpSse2024MessagesPath { get; set; } = "/messages";
 
     /// <summary>
     /// Origins allowed in the <c>Origin</c> header (scheme://host[:port]); a request with another origin gets 403

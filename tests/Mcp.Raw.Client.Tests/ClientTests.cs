@@ -65,7 +65,7 @@ public sealed class ClientTests
     {
         await using var host = await Host.StartAsync();
         await using var client = await McpClient.ConnectAsync(new Uri(host.Url, "/sse"));
-        client.Transport.Should().Be(McpClientTransport.LegacySse);
+        client.Transport.Should().Be(McpClientTransport.HttpSse2024);
         client.ProtocolVersion.Should().Be(McpProtocolVersion.V2024_11_05);
         ((TextContent)(await client.CallToolAsync("echo", Json("""{"text":"old"}"""))).Content[0]).Text.Should().Be("old");
     }

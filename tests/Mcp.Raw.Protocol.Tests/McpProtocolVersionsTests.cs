@@ -78,7 +78,7 @@ public sealed class McpProtocolVersionsTests
         McpProtocolVersion.V2025_06_18.Supports(McpFeatures.StructuredToolOutput | McpFeatures.Elicitation).Should().BeTrue();
         McpProtocolVersion.V2025_06_18.Supports(McpFeatures.UrlElicitation).Should().BeFalse();
         McpProtocolVersion.V2025_11_25.Supports(McpFeatures.UrlElicitation).Should().BeTrue();
-        McpProtocolVersion.V2024_11_05.Supports(McpFeatures.LegacySseTransport).Should().BeTrue();
+        McpProtocolVersion.V2024_11_05.Supports(McpFeatures.HttpSse2024Transport).Should().BeTrue();
         McpProtocolVersion.V2024_11_05.Supports(McpFeatures.AudioAndAnnotations).Should().BeFalse();
     }
 

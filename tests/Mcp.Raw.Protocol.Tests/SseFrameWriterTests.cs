@@ -36,7 +36,7 @@ public sealed class SseFrameWriterTests
             .Should().Be("id: s1_5\nevent: message\nretry: 3000\ndata: {}\n\n");
 
     [Test]
-    public void WriteEvent_EndpointEvent_Legacy_TR70()
+    public void WriteEvent_EndpointEvent_HttpSse2024_TR70()
         => Frame(b => SseFrameWriter.WriteEvent(b, "/messages?sessionId=abc"u8, type: SseEventType.Endpoint))
             .Should().Be("event: endpoint\ndata: /messages?sessionId=abc\n\n");
 

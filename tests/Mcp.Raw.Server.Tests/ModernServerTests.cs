@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mcp.Raw.Server.Tests;
 
@@ -149,9 +150,12 @@ public sealed class ModernServerTests
     [Test]
     public async Task M_MR_12_expired_state_is_refused()
     {
-        await using var host = await DemoHost.StartAsync(configure: o => o.RequestStateLifetime = TimeSpan.FromMilliseconds(-1));
+        // The server's clock, moved past the state's lifetime between the two rounds (no waiting on the real one).
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var host = await DemoHost.StartAsync(configure: o => o.RequestStateLifetime = TimeSpan.FromMinutes(10), services: s => s.AddSingleton<TimeProvider>(clock));
         const string caps = """{"elicitation":{}}""";
         var r1 = (await host.ModernAsync("tools/call", """{"name":"test_input_required_result_request_state","arguments":{}}""", caps)).Result;
+        clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
         var reply = await host.ModernAsync("tools/call", """{"name":"test_input_required_result_request_state","arguments":{},"inputResponses":{"confirm":{"action":"accept","content":{"ok":true}}},"requestState":"@@S@@"}""".Replace("@@S@@", (string?)r1["requestState"]), caps);
         ((string?)reply.Error["message"]).Should().Contain("expired");
     }
@@ -328,4 +332,14 @@ public sealed class ModernServerTests
             response.Dispose();
         }
     }
+}
+
+/// <summary>A clock that moves only when told to.</summary>
+internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

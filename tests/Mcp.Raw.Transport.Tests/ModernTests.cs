@@ -258,7 +258,7 @@ public sealed class ModernTests
     }
 
     [Test]
-    public async Task ModernAndLegacy_OnOneEndpoint_AtOnce_MVR10()
+    public async Task ModernAndSessions2025_OnOneEndpoint_AtOnce_MVR10()
     {
         var session = await _server.InitializeAsync();
         using var legacy = await _server.Client.SendAsync(TestServer.Post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"L\"}}}", session, "2025-11-25"));

@@ -13,9 +13,9 @@ public sealed class StatusMatrixTests
     public enum Era
     {
         Modern,
-        Legacy,
-        LegacyNoSession,
-        LegacyUnknownSession,
+        Sessions2025,
+        Sessions2025NoSession,
+        Sessions2025UnknownSession,
     }
 
     private const string ModernMeta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}";
@@ -31,19 +31,19 @@ public sealed class StatusMatrixTests
             yield return Row(stateless, Era.Modern, "POST", "ping", 404);
             yield return Row(stateless, Era.Modern, "GET", "-", 405);
             yield return Row(stateless, Era.Modern, "DELETE", "-", 405);
-            yield return Row(stateless, Era.Legacy, "POST", "request", 200);
-            yield return Row(stateless, Era.Legacy, "POST", "notification", 202);
-            yield return Row(stateless, Era.Legacy, "POST", "response", 202);
-            yield return Row(stateless, Era.Legacy, "POST", "ping", 200);
-            yield return Row(stateless, Era.Legacy, "GET", "-", stateless ? 405 : 200);
-            yield return Row(stateless, Era.Legacy, "DELETE", "-", stateless ? 405 : 200);
-            yield return Row(stateless, Era.LegacyNoSession, "POST", "request", stateless ? 200 : 400);
-            yield return Row(stateless, Era.LegacyNoSession, "GET", "-", stateless ? 405 : 400);
-            yield return Row(stateless, Era.LegacyNoSession, "DELETE", "-", stateless ? 405 : 400);
-            yield return Row(stateless, Era.LegacyUnknownSession, "POST", "request", stateless ? 200 : 404);
-            yield return Row(stateless, Era.LegacyUnknownSession, "GET", "-", stateless ? 405 : 404);
-            yield return Row(stateless, Era.LegacyUnknownSession, "DELETE", "-", stateless ? 405 : 404);
-            yield return Row(stateless, Era.Legacy, "PUT", "-", 405);
+            yield return Row(stateless, Era.Sessions2025, "POST", "request", 200);
+            yield return Row(stateless, Era.Sessions2025, "POST", "notification", 202);
+            yield return Row(stateless, Era.Sessions2025, "POST", "response", 202);
+            yield return Row(stateless, Era.Sessions2025, "POST", "ping", 200);
+            yield return Row(stateless, Era.Sessions2025, "GET", "-", stateless ? 405 : 200);
+            yield return Row(stateless, Era.Sessions2025, "DELETE", "-", stateless ? 405 : 200);
+            yield return Row(stateless, Era.Sessions2025NoSession, "POST", "request", stateless ? 200 : 400);
+            yield return Row(stateless, Era.Sessions2025NoSession, "GET", "-", stateless ? 405 : 400);
+            yield return Row(stateless, Era.Sessions2025NoSession, "DELETE", "-", stateless ? 405 : 400);
+            yield return Row(stateless, Era.Sessions2025UnknownSession, "POST", "request", stateless ? 200 : 404);
+            yield return Row(stateless, Era.Sessions2025UnknownSession, "GET", "-", stateless ? 405 : 404);
+            yield return Row(stateless, Era.Sessions2025UnknownSession, "DELETE", "-", stateless ? 405 : 404);
+            yield return Row(stateless, Era.Sessions2025, "PUT", "-", 405);
             _ = mode;
         }
     }
@@ -60,11 +60,11 @@ public sealed class StatusMatrixTests
             o.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
         });
         string? session = null;
-        if (!stateless && era == Era.Legacy)
+        if (!stateless && era == Era.Sessions2025)
         {
             session = await server.InitializeAsync();
         }
-        else if (era == Era.LegacyUnknownSession)
+        else if (era == Era.Sessions2025UnknownSession)
         {
             session = "unknown-session";
         }

@@ -54,9 +54,8 @@ internal sealed class TestHandler : IMcpMessageHandler
         {
             case McpMethod.Initialize:
                 var init = m.DeserializeParams(McpJsonContext.Default.InitializeRequestParams)!;
-                var version = McpProtocolVersions.TryParse(init.ProtocolVersion, out var v) && !v.IsModern() ? v : McpProtocolVersions.LatestLegacy;
-                context.Session!.ProtocolVersion = version;
-                context.Session.ClientCapabilities = init.Capabilities;
+                var version = McpProtocolVersions.TryParse(init.ProtocolVersion, out var v) && !v.IsModern() ? v : McpProtocolVersions.LatestSessions2025;
+                context.Session!.Negotiate(version, init.Capabilities, init.ClientInfo);
                 await context.RespondAsync(new InitializeResult
                 {
                     ProtocolVersion = version.ToVersionString(),

@@ -141,7 +141,7 @@ internal static partial class ServeCommand
     }
 
     /// <summary>Builds the demo server (not started): what <c>serve</c> runs, and what the tests start on port 0.</summary>
-    internal static WebApplication Build(ServeOptions options, Action<McpServerOptions>? configureServer = null, Action<StreamableHttpOptions>? configureTransport = null)
+    internal static WebApplication Build(ServeOptions options, Action<McpServerOptions>? configureServer = null, Action<StreamableHttpOptions>? configureTransport = null, Action<IServiceCollection>? configureServices = null)
     {
         var (urls, path, ssePath, stateless, conformance, quiet) = options;
         var security = options.Security;
@@ -174,7 +174,7 @@ internal static partial class ServeCommand
             o =>
             {
                 o.Stateless = stateless;
-                o.LegacySsePath = ssePath;
+                o.HttpSse2024Path = ssePath;
                 if (security.MaxSessionsPerClient is { } max)
                 {
                     o.MaxSessionsPerPrincipal = max;
@@ -203,6 +203,7 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton<IMcpMessageHandler>(sp => new RequestLogHandler(sp.GetRequiredService<McpServer>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mcp.Raw.Cli.Requests")));
 
         builder.Services.AddSingleton(stats);
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         if (security.HasAuthentication || security.CorsOrigins.Count > 0)
         {

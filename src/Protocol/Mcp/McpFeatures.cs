@@ -11,7 +11,7 @@ public enum McpFeatures : uint
     None = 0,
 
     /// <summary>The HTTP+SSE transport (GET <c>/sse</c>, <c>endpoint</c> event, POST endpoint).</summary>
-    LegacySseTransport = 1 << 0,
+    HttpSse2024Transport = 1 << 0,
 
     /// <summary>Streamable HTTP on one endpoint.</summary>
     StreamableHttp = 1 << 1,

@@ -29,7 +29,7 @@ public static class McpProtocolVersions
     public const McpProtocolVersion DefaultWithoutHeader = McpProtocolVersion.V2025_03_26;
 
     /// <summary>The newest version negotiated through <c>initialize</c> (LC-09).</summary>
-    public const McpProtocolVersion LatestLegacy = McpProtocolVersion.V2025_11_25;
+    public const McpProtocolVersion LatestSessions2025 = McpProtocolVersion.V2025_11_25;
 
     /// <summary>The newest version.</summary>
     public const McpProtocolVersion Latest = McpProtocolVersion.V2026_07_28;
@@ -49,7 +49,7 @@ public static class McpProtocolVersions
     public static McpFeatures GetFeatures(McpProtocolVersion version) => version switch
     {
         McpProtocolVersion.V2024_11_05 =>
-            McpFeatures.LegacySseTransport | McpFeatures.Sessions | McpFeatures.ServerToClientRequests
+            McpFeatures.HttpSse2024Transport | McpFeatures.Sessions | McpFeatures.ServerToClientRequests
             | McpFeatures.SessionUtilities | McpFeatures.ResourceNotFoundCode32002,
         McpProtocolVersion.V2025_03_26 => Common2025 | McpFeatures.Batching,
         McpProtocolVersion.V2025_06_18 =>

@@ -38,7 +38,7 @@ public static class McpRawEndpointRouteBuilderExtensions
         }
 
         var options = services.GetRequiredService<IOptions<StreamableHttpOptions>>().Value;
-        var mapping = new McpRawEndpointOptions { HttpSse2024Path = options.LegacySsePath, HttpSse2024MessagesPath = options.LegacyMessagesPath };
+        var mapping = new McpRawEndpointOptions { HttpSse2024Path = options.HttpSse2024Path, HttpSse2024MessagesPath = options.HttpSse2024MessagesPath };
         configure?.Invoke(mapping);
 
         var post = services.GetRequiredService<PostRequestHandler>();
@@ -67,11 +67,11 @@ public static class McpRawEndpointRouteBuilderExtensions
                     "Give this mapping its own: MapMcpRaw(pattern, o => { o.HttpSse2024Path = \"/other-sse\"; o.HttpSse2024MessagesPath = \"/other-messages\"; }), or turn it off with o.HttpSse2024Path = null.");
             }
 
-            var legacy = services.GetRequiredService<LegacySseHandler>();
+            var httpSse2024 = services.GetRequiredService<HttpSse2024Handler>();
             var sseSuffix = EnsureLeadingSlash(ssePath);
             var messagesSuffix = EnsureLeadingSlash(mapping.HttpSse2024MessagesPath);
-            var sse = endpoints.MapGet(sseRoute, http => legacy.HandleGetAsync(http, sseSuffix, messagesSuffix));
-            var messages = endpoints.MapPost(messagesRoute, legacy.HandlePostAsync);
+            var sse = endpoints.MapGet(sseRoute, http => httpSse2024.HandleGetAsync(http, sseSuffix, messagesSuffix));
+            var messages = endpoints.MapPost(messagesRoute, httpSse2024.HandlePostAsync);
             sse.WithMetadata(metadata);
             messages.WithMetadata(metadata);
             builders = [group, sse, messages];

@@ -13,7 +13,7 @@ public static class McpRawTransportServiceCollectionExtensions
     /// <summary>
     /// Adds the transport: options, the in-memory session and event stores (replace them by registering your own
     /// <see cref="ISessionStore"/> / <see cref="IEventStore"/> first), and the idle-session reaper. An
-    /// <see cref="IMcpMessageHandler"/> must be registered too (the server layer's <c>AddMcpRaw</c> does it).
+    /// <see cref="IMcpMessageHandler"/> must be registered too (the server layer's <c>AddMcpRawServer</c> does it).
     /// </summary>
     public static IServiceCollection AddMcpRawTransport(this IServiceCollection services, Action<StreamableHttpOptions>? configure = null)
     {
@@ -33,7 +33,7 @@ public static class McpRawTransportServiceCollectionExtensions
         services.TryAddSingleton<PostRequestHandler>();
         services.TryAddSingleton<GetRequestHandler>();
         services.TryAddSingleton<DeleteRequestHandler>();
-        services.TryAddSingleton<LegacySseHandler>();
+        services.TryAddSingleton<HttpSse2024Handler>();
         services.TryAddSingleton<McpRawTransportMarker>();
         services.AddOptions<Mcp.Raw.Transport.Authentication.McpResourceMetadataOptions>();
 

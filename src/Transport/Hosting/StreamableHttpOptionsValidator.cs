@@ -57,14 +57,14 @@ internal sealed class StreamableHttpOptionsValidator : IValidateOptions<Streamab
             failures.Add($"StreamableHttpOptions.MaxJsonDepth must be at most 1000 (it is {options.MaxJsonDepth}).");
         }
 
-        if (options.LegacySsePath is { } sse && !sse.StartsWith('/'))
+        if (options.HttpSse2024Path is { } sse && !sse.StartsWith('/'))
         {
-            failures.Add($"StreamableHttpOptions.LegacySsePath must start with '/' (it is '{sse}').");
+            failures.Add($"StreamableHttpOptions.HttpSse2024Path must start with '/' (it is '{sse}').");
         }
 
-        if (!options.LegacyMessagesPath.StartsWith('/'))
+        if (!options.HttpSse2024MessagesPath.StartsWith('/'))
         {
-            failures.Add($"StreamableHttpOptions.LegacyMessagesPath must start with '/' (it is '{options.LegacyMessagesPath}').");
+            failures.Add($"StreamableHttpOptions.HttpSse2024MessagesPath must start with '/' (it is '{options.HttpSse2024MessagesPath}').");
         }
 
         // Empty is allowed: a server that speaks only the 2025 session eras.

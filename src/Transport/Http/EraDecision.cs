@@ -5,7 +5,7 @@ namespace Mcp.Raw.Transport.Http;
 /// <summary>What <see cref="ProtocolVersionPolicy"/> decided for one POSTed message.</summary>
 internal readonly record struct EraDecision(EraDecisionKind Kind, McpProtocolVersion Version, int HttpStatus = 200, int ErrorCode = 0, string? ErrorMessage = null, string? Requested = null)
 {
-    public static EraDecision Legacy(McpProtocolVersion version) => new(EraDecisionKind.Legacy, version);
+    public static EraDecision Sessions2025(McpProtocolVersion version) => new(EraDecisionKind.Sessions2025, version);
 
     public static EraDecision Modern(McpProtocolVersion version) => new(EraDecisionKind.Modern, version);
 
@@ -17,7 +17,7 @@ internal readonly record struct EraDecision(EraDecisionKind Kind, McpProtocolVer
 internal enum EraDecisionKind
 {
     /// <summary>Served under the 2025 rules (sessions, <c>initialize</c>).</summary>
-    Legacy,
+    Sessions2025,
 
     /// <summary>Served statelessly under 2026-07-28.</summary>
     Modern,

@@ -1,7 +1,7 @@
 namespace Mcp.Raw.Transport.Http;
 
 /// <summary>HTTP header names of MCP (names compare case-insensitively, M-TR-10).</summary>
-public static class McpHeaders
+internal static class McpHeaders
 {
     /// <summary><c>Mcp-Session-Id</c> (TR-48).</summary>
     public const string SessionId = "Mcp-Session-Id";

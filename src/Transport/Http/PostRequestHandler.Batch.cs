@@ -37,7 +37,7 @@ internal sealed partial class PostRequestHandler
             }
 
             session = await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-            if (session is null || !session.IsInitialized || session.IsLegacySse || !session.Owner.Admits(http))
+            if (session is null || !session.IsInitialized || session.IsHttpSse2024 || !session.Owner.Admits(http))
             {
                 await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
                 return;

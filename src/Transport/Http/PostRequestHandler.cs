@@ -109,7 +109,7 @@ internal sealed partial class PostRequestHandler
                 await HandleModernAsync(http, message, era.Version, accepts).ConfigureAwait(false);
                 return;
             default:
-                await HandleLegacyAsync(http, message, era.Version, header, accepts).ConfigureAwait(false);
+                await HandleSessions2025Async(http, message, era.Version, header, accepts).ConfigureAwait(false);
                 return;
         }
     }

@@ -16,13 +16,13 @@ internal static class ProtocolVersionPolicy
         var hasClaim = envelope.HasProtocolVersion;
         var headerIsModern = header is not null && McpProtocolVersions.IsModernClaim(header);
 
-        // Step 4: initialize without a modern claim is the legacy handshake; with a modern header it does not exist.
+        // Step 4: initialize without a modern claim is the 2025 session handshake; with a modern header it does not exist.
         if (message.Method == McpMethod.Initialize && !hasClaim)
         {
             if (!headerIsModern)
             {
                 // The header is not validated on initialize: negotiation happens in the body (TR-65).
-                return EraDecision.Legacy(McpProtocolVersion.Unknown);
+                return EraDecision.Sessions2025(McpProtocolVersion.Unknown);
             }
 
             return InitializeParamsVersionDiffers(message, header!)
@@ -57,7 +57,7 @@ internal static class ProtocolVersionPolicy
 
             if (!headerVersion.IsModern() || !options.ModernVersions.Contains(headerVersion))
             {
-                // A legacy version inside the envelope is not served (M-VR-20).
+                // A 2025 session-era version inside the envelope is not served (M-VR-20).
                 return EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: header);
             }
 
@@ -83,8 +83,8 @@ internal static class ProtocolVersionPolicy
             return EraDecision.Refuse(400, JsonRpcErrorCode.InvalidParams, "Invalid params: " + what + " is required in protocol version " + Shorten(header!) + ".");
         }
 
-        // Step 8: legacy, the header (already checked) or the session decides the version.
-        return EraDecision.Legacy(headerVersion);
+        // Step 8: the 2025 session eras: the header (already checked) or the session decides the version.
+        return EraDecision.Sessions2025(headerVersion);
     }
 
     /// <summary>Whether a header names a version this server serves; the version when known.</summary>

@@ -48,11 +48,8 @@ public enum RejectionReason
     /// <summary>A <c>Last-Event-ID</c> older than the events still retained: 400.</summary>
     EventsNoLongerAvailable,
 
-    /// <summary>A body that is a response or notification but empty, or otherwise unusable: 400.</summary>
-    BadRequest,
-
-    /// <summary>The legacy POST names no open HTTP+SSE connection: 404.</summary>
-    LegacySessionNotFound,
+    /// <summary>A 2024-11-05 POST names no open HTTP+SSE connection: 404.</summary>
+    HttpSse2024SessionNotFound,
 
     /// <summary>The server is shutting down: 503.</summary>
     ShuttingDown,

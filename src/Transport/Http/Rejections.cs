@@ -3,7 +3,7 @@ using Mcp.Raw.Protocol.JsonRpc;
 namespace Mcp.Raw.Transport.Http;
 
 /// <summary>The one map from <see cref="RejectionReason"/> to HTTP status, JSON-RPC code and message.</summary>
-public static class Rejections
+internal static class Rejections
 {
     /// <summary>The HTTP status of a rejection.</summary>
     public static int GetStatusCode(RejectionReason reason) => reason switch
@@ -12,7 +12,7 @@ public static class Rejections
         RejectionReason.NotAcceptable or RejectionReason.EventStreamNotAccepted => StatusCodes.NotAcceptable,
         RejectionReason.UnsupportedMediaType => StatusCodes.UnsupportedMediaType,
         RejectionReason.BodyTooLarge => StatusCodes.PayloadTooLarge,
-        RejectionReason.SessionNotFound or RejectionReason.LegacySessionNotFound => StatusCodes.NotFound,
+        RejectionReason.SessionNotFound or RejectionReason.HttpSse2024SessionNotFound => StatusCodes.NotFound,
         RejectionReason.MethodNotAllowed => StatusCodes.MethodNotAllowed,
         RejectionReason.StreamConflict => StatusCodes.Conflict,
         RejectionReason.ShuttingDown or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams => StatusCodes.ServiceUnavailable,
@@ -48,7 +48,7 @@ public static class Rejections
         RejectionReason.BatchNotAllowed => "Invalid request: JSON-RPC batches are not supported in this protocol version, and initialize is never batched.",
         RejectionReason.UnknownLastEventId => "Bad Request: the Last-Event-ID names no stream of this session.",
         RejectionReason.EventsNoLongerAvailable => "Bad Request: the events after the Last-Event-ID are no longer available; re-issue the request.",
-        RejectionReason.LegacySessionNotFound => "Not Found: no open SSE connection has this session id.",
+        RejectionReason.HttpSse2024SessionNotFound => "Not Found: no open SSE connection has this session id.",
         RejectionReason.ShuttingDown => "Service Unavailable: the server is shutting down.",
         RejectionReason.TooManySessions => "Service Unavailable: the server has too many sessions.",
         RejectionReason.SessionQuotaExceeded => "Too Many Requests: this client holds its most sessions and none is idle; end one (DELETE) or retry later.",

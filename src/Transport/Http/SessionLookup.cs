@@ -18,7 +18,7 @@ internal static class SessionLookup
 
         var session = await sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
         // Another principal's session, or one of another mapping, is not found: a session id never authenticates (SEC-07, A-11).
-        if (session is null || !session.IsInitialized || session.IsLegacySse || !session.Owner.Admits(http))
+        if (session is null || !session.IsInitialized || session.IsHttpSse2024 || !session.Owner.Admits(http))
         {
             await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
             return null;

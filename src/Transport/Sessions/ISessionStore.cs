@@ -12,7 +12,7 @@ public interface ISessionStore
     /// idle session is evicted; when the table is full, the least recently active idle one. A session with an open
     /// stream or a request in flight is never evicted. When nothing can be evicted the result names the refusal.
     /// </summary>
-    ValueTask<SessionCreateResult> CreateAsync(McpProtocolVersion transportVersion, bool legacySse, SessionOwner owner, CancellationToken cancellationToken = default);
+    ValueTask<SessionCreateResult> CreateAsync(McpProtocolVersion transportVersion, bool httpSse2024, SessionOwner owner, CancellationToken cancellationToken = default);
 
     /// <summary>Finds a live session and marks it active; null when unknown, expired or deleted.</summary>
     ValueTask<McpSession?> GetAsync(string sessionId, CancellationToken cancellationToken = default);

@@ -43,17 +43,17 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
     public int Count => _sessions.Count;
 
     /// <inheritdoc />
-    public async ValueTask<SessionCreateResult> CreateAsync(McpProtocolVersion transportVersion, bool legacySse, SessionOwner owner, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionCreateResult> CreateAsync(McpProtocolVersion transportVersion, bool httpSse2024, SessionOwner owner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         var quota = owner.Principal is null ? _options.MaxAnonymousSessionsPerAddress : _options.MaxSessionsPerPrincipal;
-        var quotaKey = QuotaKey(owner, legacySse);
+        var quotaKey = QuotaKey(owner, httpSse2024);
         McpSession? evicted = null;
         string? evictReason = null;
         McpSession session;
         lock (_createLock)
         {
-            if (legacySse && _httpSse2024 >= _options.MaxHttpSse2024Sessions)
+            if (httpSse2024 && _httpSse2024 >= _options.MaxHttpSse2024Sessions)
             {
                 return new SessionCreateResult(null, RejectionReason.TooManyHttpSse2024Connections);
             }
@@ -86,12 +86,12 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
 
             session = new McpSession(SessionIdGenerator.NewSessionId(), NewUniqueTag(), transportVersion, _time.GetTimestamp(), owner)
             {
-                IsLegacySse = legacySse,
-                EventStore = legacySse ? null : _events,
+                IsHttpSse2024 = httpSse2024,
+                EventStore = httpSse2024 ? null : _events,
             };
             _sessions[session.Id] = session;
             _perOwner[quotaKey] = _perOwner.GetValueOrDefault(quotaKey) + 1;
-            if (legacySse)
+            if (httpSse2024)
             {
                 _httpSse2024++;
             }
@@ -148,7 +148,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
             return false;
         }
 
-        var key = QuotaKey(session.Owner, session.IsLegacySse);
+        var key = QuotaKey(session.Owner, session.IsHttpSse2024);
         if (_perOwner.TryGetValue(key, out var owned))
         {
             if (owned <= 1)
@@ -161,7 +161,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
             }
         }
 
-        if (session.IsLegacySse)
+        if (session.IsHttpSse2024)
         {
             _httpSse2024--;
         }
@@ -201,7 +201,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
     /// 2024-11-05 connections count apart from 2025 sessions: a client holding its most HTTP+SSE streams can still
     /// initialize (and the HTTP+SSE total has its own cap).
     /// </summary>
-    private static string QuotaKey(SessionOwner owner, bool legacySse) => legacySse ? owner.QuotaKey + "|2024-11-05" : owner.QuotaKey;
+    private static string QuotaKey(SessionOwner owner, bool httpSse2024) => httpSse2024 ? owner.QuotaKey + "|2024-11-05" : owner.QuotaKey;
 
     /// <summary>Session tags appear in event ids: a tag is never shared by two live sessions. Under the create lock.</summary>
     private string NewUniqueTag()
@@ -223,7 +223,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
         foreach (var (_, session) in _sessions)
         {
             if (session.ActiveRequests == 0 && session.Standalone is null && !session.IsDisposed
-                && (quotaKey is null || QuotaKey(session.Owner, session.IsLegacySse) == quotaKey)
+                && (quotaKey is null || QuotaKey(session.Owner, session.IsHttpSse2024) == quotaKey)
                 && (oldest is null || session.LastActivity < oldest.LastActivity))
             {
                 oldest = session;

@@ -34,14 +34,30 @@ public sealed class McpSession : IAsyncDisposable
     /// <summary>A public random tag used in event ids.</summary>
     public string Tag { get; }
 
-    /// <summary>The negotiated version; the handler sets it when it answers <c>initialize</c> (LC-09).</summary>
-    public McpProtocolVersion ProtocolVersion { get; set; }
+    /// <summary>The negotiated version: the transport's until the handler answers <c>initialize</c> (LC-09).</summary>
+    public McpProtocolVersion ProtocolVersion { get; private set; }
 
     /// <summary>The client's capabilities from <c>initialize</c> (LC-13).</summary>
-    public ClientCapabilities? ClientCapabilities { get; set; }
+    public ClientCapabilities? ClientCapabilities { get; private set; }
 
     /// <summary>The client's implementation info from <c>initialize</c>.</summary>
-    public Implementation? ClientInfo { get; set; }
+    public Implementation? ClientInfo { get; private set; }
+
+    /// <summary>
+    /// What the handler's answer to <c>initialize</c> fixed: the negotiated version, and the client's capabilities and
+    /// implementation (LC-09, LC-13). A handler calls it as it answers <c>initialize</c>.
+    /// </summary>
+    public void Negotiate(McpProtocolVersion version, ClientCapabilities? capabilities, Implementation? clientInfo)
+    {
+        if (version.IsModern() || version == McpProtocolVersion.Unknown)
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, "A session negotiates a 2024-11-05 .. 2025-11-25 version.");
+        }
+
+        ProtocolVersion = version;
+        ClientCapabilities = capabilities;
+        ClientInfo = clientInfo;
+    }
 
     /// <summary>Whether <c>initialize</c> was answered successfully.</summary>
     public bool IsInitialized { get; internal set; }
@@ -50,7 +66,7 @@ public sealed class McpSession : IAsyncDisposable
     public bool ClientReady { get; internal set; }
 
     /// <summary>Whether this session belongs to the 2024-11-05 HTTP+SSE transport.</summary>
-    public bool IsLegacySse { get; internal init; }
+    public bool IsHttpSse2024 { get; internal init; }
 
     /// <summary>Fires when the session ends (DELETE, expiry, shutdown).</summary>
     public CancellationToken Ended => _ended.Token;

@@ -7,7 +7,7 @@ namespace Mcp.Raw.Transport.Sessions;
 /// Session ids: 16 random bytes (128 bits) from the OS CSPRNG, Base64Url-encoded, so only visible ASCII
 /// (TR-49, TR-50, SEC-07). Session tags (used in event ids, which clients may log) are separate and carry no secret.
 /// </summary>
-public static class SessionIdGenerator
+internal static class SessionIdGenerator
 {
     /// <summary>A new session id (22 characters).</summary>
     public static string NewSessionId() => Random(16);

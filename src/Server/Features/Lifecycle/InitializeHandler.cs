@@ -22,13 +22,11 @@ internal sealed partial class InitializeHandler(McpServer server) : RequestHandl
         // LC-09: echo a version we support, otherwise offer our newest session-era version.
         var negotiated = McpProtocolVersions.TryParse(request.ProtocolVersion, out var proposed) && !proposed.IsModern()
             ? proposed
-            : McpProtocolVersions.LatestLegacy;
+            : McpProtocolVersions.LatestSessions2025;
         var options = Server.Options;
         if (context.Session is { } session)
         {
-            session.ProtocolVersion = negotiated;
-            session.ClientCapabilities = request.Capabilities;
-            session.ClientInfo = request.ClientInfo;
+            session.Negotiate(negotiated, request.Capabilities, request.ClientInfo);
             session.HandlerState = new SessionState(options.DefaultLogLevel);
             Server.Sessions.Add(session);
         }

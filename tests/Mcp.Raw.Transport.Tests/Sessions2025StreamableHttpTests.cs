@@ -8,7 +8,7 @@ namespace Mcp.Raw.Transport.Tests;
 /// <summary>Streamable HTTP with sessions, 2025-03-26 .. 2025-11-25 (TR-*, LC-*, UT-*, JR-*).</summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class LegacyStreamableHttpTests
+public sealed class Sessions2025StreamableHttpTests
 {
     private TestServer _server = null!;
 

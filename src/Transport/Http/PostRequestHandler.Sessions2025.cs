@@ -13,7 +13,7 @@ namespace Mcp.Raw.Transport.Http;
 internal sealed partial class PostRequestHandler
 {
     /// <summary>2025 eras: the session (or stateless mode) decides; notifications and responses get 202 (TR-10).</summary>
-    private async Task HandleLegacyAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion headerVersion, string? header, ContentNegotiation.Accepts accepts)
+    private async Task HandleSessions2025Async(HttpContext http, JsonRpcMessage message, McpProtocolVersion headerVersion, string? header, ContentNegotiation.Accepts accepts)
     {
         if (_options.Stateless)
         {
@@ -35,7 +35,7 @@ internal sealed partial class PostRequestHandler
         }
 
         var session = await _sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-        if (session is null || session.IsLegacySse || !session.IsInitialized || !session.Owner.Admits(http))
+        if (session is null || session.IsHttpSse2024 || !session.IsInitialized || !session.Owner.Admits(http))
         {
             // A real 404 before any stream opens, so the client re-initializes (TR-54, edge case 8).
             await ErrorResponses.WriteAsync(http, RejectionReason.SessionNotFound).ConfigureAwait(false);
@@ -107,7 +107,7 @@ internal sealed partial class PostRequestHandler
             return;
         }
 
-        var created = await _sessions.CreateAsync(McpProtocolVersion.Unknown, legacySse: false, SessionOwner.From(http), http.RequestAborted).ConfigureAwait(false);
+        var created = await _sessions.CreateAsync(McpProtocolVersion.Unknown, httpSse2024: false, SessionOwner.From(http), http.RequestAborted).ConfigureAwait(false);
         if (created.Session is not { } session)
         {
             await ErrorResponses.WriteAsync(http, created.Refusal).ConfigureAwait(false);

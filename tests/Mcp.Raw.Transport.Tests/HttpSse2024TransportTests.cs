@@ -6,7 +6,7 @@ namespace Mcp.Raw.Transport.Tests;
 /// <summary>The 2024-11-05 HTTP+SSE transport beside Streamable HTTP (TR-67..TR-72).</summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class LegacySseTransportTests
+public sealed class HttpSse2024TransportTests
 {
     [Test]
     public async Task SseEndpoint_FirstEventIsEndpoint_PostsGet202_AnswersFlowAsMessageEvents_TR69_TR70_TR71()

@@ -8,7 +8,7 @@ namespace Mcp.Raw.Client;
 /// The deprecated 2024-11-05 HTTP+SSE transport (TR-68 fallback): GET opens a stream whose first event is
 /// <c>endpoint</c>; messages are POSTed there; every answer arrives on the stream.
 /// </summary>
-internal sealed class LegacySseConnection : ClientConnection
+internal sealed class HttpSse2024Connection : ClientConnection
 {
     private readonly HttpClient _http;
     private readonly McpClientOptions _options;
@@ -18,7 +18,7 @@ internal sealed class LegacySseConnection : ClientConnection
     private Task? _reader;
     private Uri? _messages;
 
-    private LegacySseConnection(HttpClient http, McpClientOptions options, Func<JsonRpcMessage, ValueTask> onIncoming)
+    private HttpSse2024Connection(HttpClient http, McpClientOptions options, Func<JsonRpcMessage, ValueTask> onIncoming)
         : base(onIncoming)
     {
         _http = http;
@@ -26,9 +26,9 @@ internal sealed class LegacySseConnection : ClientConnection
     }
 
     /// <summary>GETs <paramref name="url"/> and waits for the endpoint event; null when the answer is not such a stream.</summary>
-    public static async Task<LegacySseConnection?> ConnectAsync(HttpClient http, Uri url, McpClientOptions options, Func<JsonRpcMessage, ValueTask> onIncoming, CancellationToken cancellationToken)
+    public static async Task<HttpSse2024Connection?> ConnectAsync(HttpClient http, Uri url, McpClientOptions options, Func<JsonRpcMessage, ValueTask> onIncoming, CancellationToken cancellationToken)
     {
-        var connection = new LegacySseConnection(http, options, onIncoming);
+        var connection = new HttpSse2024Connection(http, options, onIncoming);
         using var get = new HttpRequestMessage(HttpMethod.Get, url);
         get.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         foreach (var (name, value) in options.Headers)

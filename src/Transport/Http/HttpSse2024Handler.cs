@@ -17,8 +17,8 @@ namespace Mcp.Raw.Transport.Http;
 /// GET on the SSE path opens a stream whose first event is <c>endpoint</c> naming the POST URL (with a per-connection
 /// session key); POSTs there get 202 and their answers flow on the stream as <c>message</c> events.
 /// </summary>
-internal sealed partial class LegacySseHandler(
-    MessageDispatcher dispatcher, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, IServiceProvider rootServices, ILogger<LegacySseHandler> logger)
+internal sealed partial class HttpSse2024Handler(
+    MessageDispatcher dispatcher, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, IServiceProvider rootServices, ILogger<HttpSse2024Handler> logger)
 {
     private readonly StreamableHttpOptions _options = options.Value;
 
@@ -41,7 +41,7 @@ internal sealed partial class LegacySseHandler(
             return;
         }
 
-        var created = await sessions.CreateAsync(McpProtocolVersion.V2024_11_05, legacySse: true, SessionOwner.From(http), http.RequestAborted).ConfigureAwait(false);
+        var created = await sessions.CreateAsync(McpProtocolVersion.V2024_11_05, httpSse2024: true, SessionOwner.From(http), http.RequestAborted).ConfigureAwait(false);
         if (created.Session is not { } session)
         {
             await ErrorResponses.WriteAsync(http, created.Refusal).ConfigureAwait(false);
@@ -96,9 +96,9 @@ internal sealed partial class LegacySseHandler(
 
         var sessionId = http.Request.Query["sessionId"].ToString();
         var session = sessionId.Length == 0 ? null : await sessions.GetAsync(sessionId, http.RequestAborted).ConfigureAwait(false);
-        if (session is null || !session.IsLegacySse || !session.Owner.Admits(http))
+        if (session is null || !session.IsHttpSse2024 || !session.Owner.Admits(http))
         {
-            await ErrorResponses.WriteAsync(http, RejectionReason.LegacySessionNotFound).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(http, RejectionReason.HttpSse2024SessionNotFound).ConfigureAwait(false);
             return;
         }
 
