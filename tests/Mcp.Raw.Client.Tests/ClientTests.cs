@@ -51,7 +51,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task M_CL_10_falls_back_to_initialize_when_the_server_does_not_speak_2026_07_28()
+    public async Task FallsBackToInitializeWhenTheServerDoesNotSpeak20260728_MCL10()
     {
         await using var host = await Host.StartAsync(transport: o => o.ModernVersions.Clear());
         await using var client = await McpClient.ConnectAsync(host.Url);
@@ -61,7 +61,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task TR_68_falls_back_to_the_2024_11_05_transport()
+    public async Task FallsBackToThe20241105Transport_TR68()
     {
         await using var host = await Host.StartAsync();
         await using var client = await McpClient.ConnectAsync(new Uri(host.Url, "/sse"));
@@ -71,7 +71,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task M_MR_06_M_MR_10_input_rounds_are_fulfilled_automatically_with_the_state_untouched()
+    public async Task InputRoundsAreFulfilledAutomaticallyWithTheStateUntouched_MMR06_MMR10()
     {
         await using var host = await Host.StartAsync();
         var asked = new List<string>();
@@ -94,7 +94,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task CL_01_sampling_and_elicitation_are_answered_as_responses_in_a_2025_session()
+    public async Task SamplingAndElicitationAreAnsweredAsResponsesInA2025Session_CL01()
     {
         await using var host = await Host.StartAsync();
         var options = new McpClientOptions
@@ -111,7 +111,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task M_CL_12_capabilities_follow_the_handlers_and_missing_ones_are_reported()
+    public async Task CapabilitiesFollowTheHandlersAndMissingOnesAreReported_MCL12()
     {
         await using var host = await Host.StartAsync();
         await using var client = await McpClient.ConnectAsync(host.Url);
@@ -122,7 +122,7 @@ public sealed class ClientTests
 
     [TestCase(McpProtocolVersion.V2025_11_25)]
     [TestCase(McpProtocolVersion.V2026_07_28)]
-    public async Task UT_08_M_TR_cancelling_a_call_stops_the_tool_on_the_server(McpProtocolVersion version)
+    public async Task CancellingACallStopsTheToolOnTheServer_UT08(McpProtocolVersion version)
     {
         await using var host = await Host.StartAsync();
         await using var client = await McpClient.ConnectAsync(host.Url, new McpClientOptions { ProtocolVersion = version });
@@ -143,7 +143,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task TR_23_TR_40_a_stream_the_server_ends_early_is_resumed_with_Last_Event_ID()
+    public async Task AStreamTheServerEndsEarlyIsResumedWithLastEventID_TR23_TR40()
     {
         await using var host = await Host.StartAsync(transport: o => o.RetryInterval = TimeSpan.FromMilliseconds(50));
         await using var client = await McpClient.ConnectAsync(host.Url, new McpClientOptions { ProtocolVersion = McpProtocolVersion.V2025_11_25 });
@@ -152,7 +152,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task TR_55_a_404_for_the_session_makes_the_client_initialize_again_once()
+    public async Task A404ForTheSessionMakesTheClientInitializeAgainOnce_TR55()
     {
         await using var host = await Host.StartAsync();
         await using var client = await McpClient.ConnectAsync(host.Url, new McpClientOptions { ProtocolVersion = McpProtocolVersion.V2025_11_25, OpenServerStream = false });
@@ -169,7 +169,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task TR_56_dispose_deletes_the_session()
+    public async Task DisposeDeletesTheSession_TR56()
     {
         await using var host = await Host.StartAsync();
         string session;
@@ -187,7 +187,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task SV_11_list_changes_arrive_on_the_GET_stream_in_a_2025_session()
+    public async Task ListChangesArriveOnTheGETStreamInA2025Session_SV11()
     {
         await using var host = await Host.StartAsync();
         var changed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -243,7 +243,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task M_CL_02_M_CL_03_annotated_arguments_travel_in_Mcp_Param_headers_with_the_Base64_sentinel()
+    public async Task AnnotatedArgumentsTravelInMcpParamHeadersWithTheBase64Sentinel_MCL02_MCL03()
     {
         await using var host = await Host.StartAsync();
         await using var client = await McpClient.ConnectAsync(host.Url);
@@ -276,7 +276,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task UT_27_listing_follows_cursors_across_pages()
+    public async Task ListingFollowsCursorsAcrossPages_UT27()
     {
         await using var host = await Host.StartAsync(server: o => o.PageSize = 3);
         await using var client = await McpClient.ConnectAsync(host.Url);

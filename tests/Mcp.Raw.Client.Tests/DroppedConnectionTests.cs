@@ -16,7 +16,7 @@ namespace Mcp.Raw.Client.Tests;
 public sealed class DroppedConnectionTests
 {
     [Test]
-    public async Task TR_40_TR_41_a_connection_dropped_mid_stream_is_resumed_with_no_duplicate_and_no_lost_message()
+    public async Task AConnectionDroppedMidStreamIsResumedWithNoDuplicateAndNoLostMessage_TR40_TR41()
     {
         var app = ServeCommand.Build(new ServeOptions("http://127.0.0.1:0", "/mcp", null, Stateless: false, Conformance: false, Quiet: true), configureTransport: o => o.RetryInterval = TimeSpan.FromMilliseconds(50));
         await app.StartAsync();

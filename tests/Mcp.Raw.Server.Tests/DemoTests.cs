@@ -60,7 +60,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task UT_09_cancelled_in_a_session_stops_the_tool_and_sends_no_response()
+    public async Task CancelledInASessionStopsTheToolAndSendsNoResponse_UT09()
     {
         await using var host = await DemoHost.StartAsync();
         var session = await host.InitializeAsync();

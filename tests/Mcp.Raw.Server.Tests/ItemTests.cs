@@ -18,7 +18,7 @@ public sealed class ItemTests
     public async Task StopAsync() => await _host.DisposeAsync();
 
     [Test]
-    public async Task LC_06_no_server_to_client_request_before_notifications_initialized()
+    public async Task NoServerToClientRequestBeforeNotificationsInitialized_LC06()
     {
         var init = await _host.SendAsync(DemoHost.Post("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"elicitation":{}},"clientInfo":{"name":"t","version":"1"}}}"""), HttpStatusCode.OK);
         var reply = await _host.RequestAsync(init.SessionId!, "tools/call", """{"name":"test_elicitation","arguments":{"message":"early"}}""");
@@ -28,7 +28,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task LC_13_client_capabilities_are_kept_per_session()
+    public async Task ClientCapabilitiesAreKeptPerSession_LC13()
     {
         var without = await _host.InitializeAsync("{}");
         var with = await _host.InitializeAsync("""{"sampling":{}}""");
@@ -47,7 +47,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task LC_12_UT_16_UT_22_SV_01_SV_14_SV_23_only_what_is_registered_is_declared()
+    public async Task OnlyWhatIsRegisteredIsDeclared_LC12_UT16_UT22_SV01_SV14_SV23()
     {
         await using var host = await DemoHost.StartAsync();
         foreach (var p in host.Server.Prompts.Items.ToList())
@@ -77,7 +77,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task UT_04_no_progress_after_the_response()
+    public async Task NoProgressAfterTheResponse_UT04()
     {
         await using var host = await DemoHost.StartAsync();
         McpContext? captured = null;
@@ -94,7 +94,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task UT_06_a_request_that_reports_progress_is_answered_with_SSE()
+    public async Task ARequestThatReportsProgressIsAnsweredWithSSE_UT06()
     {
         var session = await _host.InitializeAsync();
         var reply = await _host.RequestAsync(session, "tools/call", """{"name":"test_tool_with_progress","arguments":{},"_meta":{"progressToken":5}}""");
@@ -102,7 +102,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task UT_10_UT_12_cancellations_for_unknown_or_finished_requests_are_ignored()
+    public async Task CancellationsForUnknownOrFinishedRequestsAreIgnored_UT10_UT12()
     {
         var session = await _host.InitializeAsync();
         await _host.RequestAsync(session, "ping");
@@ -121,7 +121,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task UT_19_log_messages_carry_level_data_and_the_logger_name()
+    public async Task LogMessagesCarryLevelDataAndTheLoggerName_UT19()
     {
         await using var host = await DemoHost.StartAsync();
         host.Server.Tools.Add(McpServerTool.Create("logger", "logs with a logger name", """{"type":"object"}""", async ctx =>
@@ -140,28 +140,28 @@ public sealed class ItemTests
     [TestCase("has space")]
     [TestCase("comma,name")]
     [TestCase("ünïcode")]
-    public void SV_03_tool_names_outside_the_allowed_set_are_refused(string name)
+    public void ToolNamesOutsideTheAllowedSetAreRefused_SV03(string name)
     {
         var act = () => McpServerTool.Create(name, "d", """{"type":"object"}""", _ => ValueTask.FromResult(McpResults.Text("x")));
         act.Should().Throw<ArgumentException>();
     }
 
     [Test]
-    public void SV_03_a_129_character_name_is_refused_and_128_accepted()
+    public void A129CharacterNameIsRefusedAnd128Accepted_SV03()
     {
         FluentActions.Invoking(() => McpServerTool.Create(new string('a', 129), "d", """{"type":"object"}""", _ => ValueTask.FromResult(McpResults.Text("x")))).Should().Throw<ArgumentException>();
         McpServerTool.Create(new string('a', 128), "d", """{"type":"object"}""", _ => ValueTask.FromResult(McpResults.Text("x"))).Name.Should().HaveLength(128);
     }
 
     [Test]
-    public void M_SV_06_a_schema_with_an_invalid_x_mcp_header_is_refused_at_registration()
+    public void ASchemaWithAnInvalidXMcpHeaderIsRefusedAtRegistration_MSV06()
     {
         var act = () => McpServerTool.Create("bad", "d", """{"type":"object","properties":{"n":{"type":"number","x-mcp-header":"N"}}}""", _ => ValueTask.FromResult(McpResults.Text("x")));
         act.Should().Throw<ArgumentException>().WithMessage("*x-mcp-header*");
     }
 
     [Test]
-    public async Task SV_07_structured_content_is_also_serialised_as_text()
+    public async Task StructuredContentIsAlsoSerialisedAsText_SV07()
     {
         var session = await _host.InitializeAsync();
         var result = (await _host.RequestAsync(session, "tools/call", """{"name":"slow_count_stats","arguments":{}}""")).Result;
@@ -169,7 +169,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task SV_27_prompt_list_changes_reach_the_GET_stream()
+    public async Task PromptListChangesReachTheGETStream_SV27()
     {
         var session = await _host.InitializeAsync();
         using var get = new HttpRequestMessage(HttpMethod.Get, "/mcp");
@@ -191,7 +191,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task M_MR_04_M_MR_15_input_requests_have_method_and_params_only_and_no_cache_hints()
+    public async Task InputRequestsHaveMethodAndParamsOnlyAndNoCacheHints_MMR04_MMR15()
     {
         var result = (await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_multiple_inputs","arguments":{}}""", """{"elicitation":{},"sampling":{},"roots":{}}""")).Result;
         foreach (var (key, request) in result["inputRequests"]!.AsObject())
@@ -205,7 +205,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task M_MR_09_parallel_calls_get_independent_states()
+    public async Task ParallelCallsGetIndependentStates_MMR09()
     {
         const string caps = """{"elicitation":{}}""";
         var calls = Enumerable.Range(0, 4).Select(_ => _host.ModernAsync("tools/call", """{"name":"test_input_required_result_elicitation","arguments":{}}""", caps)).ToList();
@@ -214,7 +214,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task M_MR_16_an_oversized_requestState_is_refused()
+    public async Task AnOversizedRequestStateIsRefused_MMR16()
     {
         var huge = new string('A', 300 * 1024);
         var reply = await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_elicitation","arguments":{},"requestState":"@@S@@"}""".Replace("@@S@@", huge, StringComparison.Ordinal), """{"elicitation":{}}""");
@@ -222,7 +222,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task M_MR_17_url_mode_elicitation_needs_the_url_capability_and_carries_no_elicitation_id()
+    public async Task UrlModeElicitationNeedsTheUrlCapabilityAndCarriesNoElicitationId_MMR17()
     {
         await using var host = await DemoHost.StartAsync();
         host.Server.Tools.Add(McpServerTool.Create("sign_in", "url elicitation", """{"type":"object"}""", async ctx =>
@@ -239,7 +239,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task M_SB_04_only_advertised_notifications_are_honoured()
+    public async Task OnlyAdvertisedNotificationsAreHonoured_MSB04()
     {
         await using var host = await DemoHost.StartAsync();
         foreach (var p in host.Server.Prompts.Items.ToList())
@@ -254,7 +254,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task M_SB_08_shutdown_ends_listen_streams_with_the_tagged_result()
+    public async Task ShutdownEndsListenStreamsWithTheTaggedResult_MSB08()
     {
         var host = await DemoHost.StartAsync();
         var request = DemoHost.Post("""{"jsonrpc":"2.0","id":"L1","method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""", version: DemoHost.Modern);
@@ -271,7 +271,7 @@ public sealed class ItemTests
     }
 
     [Test]
-    public async Task M_SB_10_concurrent_subscriptions_are_tagged_with_their_own_ids()
+    public async Task ConcurrentSubscriptionsAreTaggedWithTheirOwnIds_MSB10()
     {
         await using var host = await DemoHost.StartAsync();
         var readers = new List<(StreamReader Reader, HttpResponseMessage Response)>();

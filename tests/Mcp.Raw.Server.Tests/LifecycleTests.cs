@@ -21,14 +21,14 @@ public sealed class LifecycleTests
     [TestCase("2026-07-28", "2025-11-25")]
     [TestCase("1.0.0", "2025-11-25")]
     [TestCase("2099-01-01", "2025-11-25")]
-    public async Task LC_09_initialize_echoes_a_supported_version_and_otherwise_offers_the_newest_session_version(string proposed, string expected)
+    public async Task InitializeEchoesASupportedVersionAndOtherwiseOffersTheNewestSessionVersion_LC09(string proposed, string expected)
     {
         var reply = await _host.SendAsync(DemoHost.Post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + proposed + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}"), HttpStatusCode.OK);
         ((string?)reply.Result["protocolVersion"]).Should().Be(expected);
     }
 
     [Test]
-    public async Task LC_03_LC_12_initialize_result_declares_what_is_registered_and_names_the_server()
+    public async Task InitializeResultDeclaresWhatIsRegisteredAndNamesTheServer_LC03_LC12()
     {
         var reply = await _host.SendAsync(DemoHost.Post("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"""), HttpStatusCode.OK);
         var caps = reply.Result["capabilities"]!;
@@ -42,14 +42,14 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public async Task LC_02_initialize_without_client_info_is_invalid_params()
+    public async Task InitializeWithoutClientInfoIsInvalidParams_LC02()
     {
         var reply = await _host.SendAsync(DemoHost.Post("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}"""), HttpStatusCode.OK);
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task LC_15_ping_answers_an_empty_object()
+    public async Task PingAnswersAnEmptyObject_LC15()
     {
         var session = await _host.InitializeAsync();
         var reply = await _host.RequestAsync(session, "ping");
@@ -57,7 +57,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public async Task LC_07_requests_before_notifications_initialized_are_served()
+    public async Task RequestsBeforeNotificationsInitializedAreServed_LC07()
     {
         var init = await _host.SendAsync(DemoHost.Post("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"""), HttpStatusCode.OK);
         var reply = await _host.RequestAsync(init.SessionId!, "tools/list");
@@ -65,7 +65,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public async Task UT_18_setLevel_answers_empty_and_filters_messages_below_the_level()
+    public async Task SetLevelAnswersEmptyAndFiltersMessagesBelowTheLevel_UT18()
     {
         var session = await _host.InitializeAsync();
         (await _host.RequestAsync(session, "logging/setLevel", """{"level":"warning"}""")).Result.ToJsonString().Should().Be("{}");
@@ -80,7 +80,7 @@ public sealed class LifecycleTests
 
     [TestCase("\"verbose\"")]
     [TestCase("42")]
-    public async Task UT_18_unknown_level_is_invalid_params(string level)
+    public async Task UnknownLevelIsInvalidParams_UT18(string level)
     {
         var session = await _host.InitializeAsync();
         var reply = await _host.RequestAsync(session, "logging/setLevel", "{\"level\":" + level + "}");
@@ -88,7 +88,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public async Task UT_21_default_level_lets_info_through()
+    public async Task DefaultLevelLetsInfoThrough_UT21()
     {
         var session = await _host.InitializeAsync();
         var reply = await _host.RequestAsync(session, "tools/call", """{"name":"test_tool_with_logging","arguments":{}}""");
@@ -96,7 +96,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public async Task UT_02_UT_03_progress_uses_the_token_increases_and_precedes_the_result()
+    public async Task ProgressUsesTheTokenIncreasesAndPrecedesTheResult_UT02_UT03()
     {
         var session = await _host.InitializeAsync();
         var reply = await _host.RequestAsync(session, "tools/call", """{"name":"test_tool_with_progress","arguments":{},"_meta":{"progressToken":"tok-7"}}""");
@@ -108,7 +108,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public async Task UT_01_no_token_no_progress_and_a_plain_json_answer()
+    public async Task NoTokenNoProgressAndAPlainJsonAnswer_UT01()
     {
         var session = await _host.InitializeAsync();
         var reply = await _host.RequestAsync(session, "tools/call", """{"name":"test_tool_with_progress","arguments":{}}""");
@@ -118,7 +118,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public async Task UT_03_progress_that_does_not_increase_is_not_sent()
+    public async Task ProgressThatDoesNotIncreaseIsNotSent_UT03()
     {
         await using var host = await DemoHost.StartAsync();
         host.Server.Tools.Add(McpServerTool.Create("flat", "reports 1, 1, 0.5, 2", """{"type":"object"}""", async ctx =>

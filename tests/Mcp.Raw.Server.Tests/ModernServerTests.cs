@@ -17,7 +17,7 @@ public sealed class ModernServerTests
     public async Task StopAsync() => await _host.DisposeAsync();
 
     [Test]
-    public async Task M_RQ_09_discover_has_versions_capabilities_cache_hints_and_server_info_in_meta()
+    public async Task DiscoverHasVersionsCapabilitiesCacheHintsAndServerInfoInMeta_MRQ09()
     {
         var result = (await _host.ModernAsync("server/discover")).Result;
         ((string?)result["resultType"]).Should().Be("complete");
@@ -34,7 +34,7 @@ public sealed class ModernServerTests
     [TestCase("resources/list", null)]
     [TestCase("resources/templates/list", null)]
     [TestCase("resources/read", """{"uri":"test://static-text"}""")]
-    public async Task M_SV_03_cacheable_results_carry_ttl_scope_and_result_type(string method, string? @params)
+    public async Task CacheableResultsCarryTtlScopeAndResultType_MSV03(string method, string? @params)
     {
         var result = (await _host.ModernAsync(method, @params)).Result;
         ((long)result["ttlMs"]!).Should().BeGreaterThanOrEqualTo(0);
@@ -44,7 +44,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_RQ_10_a_server_without_prompts_answers_prompts_list_404_and_does_not_declare_them()
+    public async Task AServerWithoutPromptsAnswersPromptsList404AndDoesNotDeclareThem_MRQ10()
     {
         await using var host = await DemoHost.StartAsync();
         foreach (var prompt in host.Server.Prompts.Items.ToList())
@@ -58,7 +58,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SV_12_no_log_messages_without_a_logLevel()
+    public async Task NoLogMessagesWithoutALogLevel_MSV12()
     {
         var reply = await _host.ModernAsync("tools/call", """{"name":"test_logging_tool","arguments":{}}""");
         reply.Notifications("notifications/message").Should().BeEmpty();
@@ -66,7 +66,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_RQ_03_logLevel_opts_the_request_into_messages_at_or_above_it()
+    public async Task LogLevelOptsTheRequestIntoMessagesAtOrAboveIt_MRQ03()
     {
         var info = await _host.ModernAsync("tools/call", """{"name":"test_logging_tool","arguments":{}}""", logLevel: "info");
         info.Notifications("notifications/message").Should().HaveCount(3);
@@ -76,14 +76,14 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SV_12_an_invalid_logLevel_is_invalid_params()
+    public async Task AnInvalidLogLevelIsInvalidParams_MSV12()
     {
         var reply = await _host.ModernAsync("tools/call", """{"name":"test_logging_tool","arguments":{}}""", logLevel: "loud");
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task M_MR_05_a_needed_capability_the_request_did_not_declare_is_32021_with_the_capability_object()
+    public async Task ANeededCapabilityTheRequestDidNotDeclareIs32021WithTheCapabilityObject_MMR05()
     {
         var reply = await _host.ModernAsync("tools/call", """{"name":"test_missing_capability","arguments":{}}""", status: HttpStatusCode.BadRequest);
         ((int)reply.Error["code"]!).Should().Be(-32021);
@@ -91,7 +91,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_MR_01_M_MR_03_elicitation_is_an_input_required_round_then_a_complete_result()
+    public async Task ElicitationIsAnInputRequiredRoundThenACompleteResult_MMR01_MMR03()
     {
         var first = await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_elicitation","arguments":{}}""", """{"elicitation":{}}""");
         first.Messages.Should().ContainSingle("M-MR-01: no server-to-client request, only the result");
@@ -108,7 +108,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_MR_10_multi_round_threads_earlier_answers_through_the_state()
+    public async Task MultiRoundThreadsEarlierAnswersThroughTheState_MMR10()
     {
         const string caps = """{"elicitation":{}}""";
         var r1 = (await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_multi_round","arguments":{}}""", caps)).Result;
@@ -121,7 +121,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_MR_11_tampered_state_is_a_json_rpc_error()
+    public async Task TamperedStateIsAJsonRpcError_MMR11()
     {
         const string caps = """{"elicitation":{}}""";
         var r1 = (await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_tampered_state","arguments":{}}""", caps)).Result;
@@ -134,7 +134,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_MR_12_state_is_bound_to_the_tool_and_its_arguments()
+    public async Task StateIsBoundToTheToolAndItsArguments_MMR12()
     {
         const string caps = """{"elicitation":{}}""";
         var r1 = (await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_request_state","arguments":{}}""", caps)).Result;
@@ -148,7 +148,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_MR_12_expired_state_is_refused()
+    public async Task ExpiredStateIsRefused_MMR12()
     {
         // The server's clock, moved past the state's lifetime between the two rounds (no waiting on the real one).
         var clock = new ManualClock(DateTimeOffset.UtcNow);
@@ -163,14 +163,14 @@ public sealed class ModernServerTests
     [TestCase("null")]
     [TestCase("[]")]
     [TestCase("{\"user_name\":12345}")]
-    public async Task M_MR_14_malformed_inputResponses_are_invalid_params(string responses)
+    public async Task MalformedInputResponsesAreInvalidParams_MMR14(string responses)
     {
         var reply = await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_elicitation","arguments":{},"inputResponses":""" + responses + "}", """{"elicitation":{}}""");
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task M_MR_14_missing_answers_are_asked_again_and_extra_keys_ignored()
+    public async Task MissingAnswersAreAskedAgainAndExtraKeysIgnored_MMR14()
     {
         const string caps = """{"elicitation":{}}""";
         var wrong = (await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_elicitation","arguments":{},"inputResponses":{"wrong_key":{"action":"accept","content":{}}}}""", caps)).Result;
@@ -180,14 +180,14 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_MR_05_only_declared_inputs_are_asked_for()
+    public async Task OnlyDeclaredInputsAreAskedFor_MMR05()
     {
         var result = (await _host.ModernAsync("tools/call", """{"name":"test_input_required_result_capabilities","arguments":{}}""", """{"sampling":{}}""")).Result;
         result["inputRequests"]!.AsObject().Select(p => (string?)p.Value!["method"]).Should().Equal("sampling/createMessage");
     }
 
     [Test]
-    public async Task M_MR_02_prompts_get_can_ask_for_input_and_lists_never_do()
+    public async Task PromptsGetCanAskForInputAndListsNeverDo_MMR02()
     {
         var r1 = (await _host.ModernAsync("prompts/get", """{"name":"test_input_required_result_prompt"}""", """{"elicitation":{}}""")).Result;
         ((string?)r1["resultType"]).Should().Be("input_required");
@@ -196,7 +196,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SB_03_M_SB_05_acknowledgement_first_then_tagged_notifications_with_the_ids_json_type()
+    public async Task AcknowledgementFirstThenTaggedNotificationsWithTheIdsJsonType_MSB03_MSB05()
     {
         using var listen = await ListenAsync("""{"toolsListChanged":true,"promptsListChanged":true}""", id: "sub-1");
         var ack = await listen.NextAsync();
@@ -211,7 +211,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SB_02_the_filter_is_honoured()
+    public async Task TheFilterIsHonoured_MSB02()
     {
         using var listen = await ListenAsync("""{"promptsListChanged":true}""", id: 77);
         var ack = await listen.NextAsync();
@@ -224,7 +224,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SB_06_resource_updates_reach_listeners_that_named_the_uri()
+    public async Task ResourceUpdatesReachListenersThatNamedTheUri_MSB06()
     {
         using var listen = await ListenAsync("""{"resourceSubscriptions":["test://watched-resource"]}""", id: 5);
         await listen.NextAsync();
@@ -237,7 +237,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SB_13_nothing_honoured_acknowledges_and_ends_gracefully()
+    public async Task NothingHonouredAcknowledgesAndEndsGracefully_MSB13()
     {
         var reply = await _host.ModernAsync("subscriptions/listen", """{"notifications":{}}""", id: 9);
         ((string?)reply.Messages[0]["method"]).Should().Be("notifications/subscriptions/acknowledged");
@@ -246,14 +246,14 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SB_01_listen_without_notifications_is_invalid_params()
+    public async Task ListenWithoutNotificationsIsInvalidParams_MSB01()
     {
         var reply = await _host.ModernAsync("subscriptions/listen", "{}");
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task M_SB_09_closing_the_stream_ends_the_subscription()
+    public async Task ClosingTheStreamEndsTheSubscription_MSB09()
     {
         await using var host = await DemoHost.StartAsync();
         var listen = await ListenAsync("""{"toolsListChanged":true}""", id: 11, host);
@@ -270,7 +270,7 @@ public sealed class ModernServerTests
     }
 
     [Test]
-    public async Task M_SV_14_session_era_methods_are_404_in_2026_07_28()
+    public async Task SessionEraMethodsAre404In20260728_MSV14()
     {
         foreach (var method in new[] { "ping", "logging/setLevel", "resources/subscribe" })
         {

@@ -20,7 +20,7 @@ public sealed class ResourcesPromptsTests
     public async Task StopAsync() => await _host.DisposeAsync();
 
     [Test]
-    public async Task SV_15_resources_list_has_uri_and_name_and_no_templates()
+    public async Task ResourcesListHasUriAndNameAndNoTemplates_SV15()
     {
         var resources = (await _host.RequestAsync(_session, "resources/list")).Result["resources"]!.AsArray();
         resources.Select(r => (string?)r!["uri"]).Should().Contain(["test://static-text", "test://static-binary", "test://watched-resource"]);
@@ -29,7 +29,7 @@ public sealed class ResourcesPromptsTests
     }
 
     [Test]
-    public async Task SV_16_read_text_and_binary()
+    public async Task ReadTextAndBinary_SV16()
     {
         var text = (await _host.RequestAsync(_session, "resources/read", """{"uri":"test://static-text"}""")).Result["contents"]![0]!;
         ((string?)text["text"]).Should().Be("This is the content of the static text resource.");
@@ -40,7 +40,7 @@ public sealed class ResourcesPromptsTests
     }
 
     [Test]
-    public async Task SV_17_templates_are_listed_and_resolve()
+    public async Task TemplatesAreListedAndResolve_SV17()
     {
         var templates = (await _host.RequestAsync(_session, "resources/templates/list")).Result["resourceTemplates"]!.AsArray();
         templates.Select(t => (string?)t!["uriTemplate"]).Should().Contain("test://template/{id}/data");
@@ -52,7 +52,7 @@ public sealed class ResourcesPromptsTests
     [TestCase("test://nope")]
     [TestCase("test://template//data")]
     [TestCase("test://template/1/2/data")]
-    public async Task SV_20_unknown_resource_is_32002_with_the_uri_in_a_2025_session(string uri)
+    public async Task UnknownResourceIs32002WithTheUriInA2025Session_SV20(string uri)
     {
         var reply = await _host.RequestAsync(_session, "resources/read", "{\"uri\":\"" + uri + "\"}");
         ((int)reply.Error["code"]!).Should().Be(-32002);
@@ -60,7 +60,7 @@ public sealed class ResourcesPromptsTests
     }
 
     [Test]
-    public async Task M_SV_11_unknown_resource_is_32602_in_2026_07_28_in_band()
+    public async Task UnknownResourceIs32602In20260728InBand_MSV11()
     {
         // Checklist-2026 1.2: unknown tool / prompt / resource stay 200 with -32602 (CONV, as the C# SDK).
         var reply = await _host.ModernAsync("resources/read", """{"uri":"test://nope"}""");
@@ -68,7 +68,7 @@ public sealed class ResourcesPromptsTests
     }
 
     [Test]
-    public async Task SV_18_SV_19_subscribers_get_resources_updated_on_their_GET_stream_until_they_unsubscribe()
+    public async Task SubscribersGetResourcesUpdatedOnTheirGETStreamUntilTheyUnsubscribe_SV18_SV19()
     {
         var session = await _host.InitializeAsync();
         (await _host.RequestAsync(session, "resources/subscribe", """{"uri":"test://watched-resource"}""")).Result.ToJsonString().Should().Be("{}");
@@ -92,7 +92,7 @@ public sealed class ResourcesPromptsTests
     }
 
     [Test]
-    public async Task SV_11_tool_list_changes_reach_every_session_on_its_GET_stream()
+    public async Task ToolListChangesReachEverySessionOnItsGETStream_SV11()
     {
         var session = await _host.InitializeAsync();
         var stream = await OpenGetStreamAsync(session);
@@ -103,7 +103,7 @@ public sealed class ResourcesPromptsTests
     }
 
     [Test]
-    public async Task SV_24_SV_25_prompts_list_and_get_with_arguments()
+    public async Task PromptsListAndGetWithArguments_SV24_SV25()
     {
         var prompts = (await _host.RequestAsync(_session, "prompts/list")).Result["prompts"]!.AsArray();
         prompts.Should().OnlyContain(p => !string.IsNullOrEmpty((string?)p!["description"]));
@@ -118,14 +118,14 @@ public sealed class ResourcesPromptsTests
     [TestCase("""{"name":"no_such_prompt"}""")]
     [TestCase("""{"name":"test_prompt_with_arguments","arguments":{"arg1":1,"arg2":"two"}}""")]
     [TestCase("""{"name":"test_simple_prompt","arguments":["a"]}""")]
-    public async Task SV_26_missing_or_bad_arguments_and_unknown_prompts_are_invalid_params(string @params)
+    public async Task MissingOrBadArgumentsAndUnknownPromptsAreInvalidParams_SV26(string @params)
     {
         var reply = await _host.RequestAsync(_session, "prompts/get", @params);
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task SV_25_embedded_resource_and_image_prompts()
+    public async Task EmbeddedResourceAndImagePrompts_SV25()
     {
         var embedded = (await _host.RequestAsync(_session, "prompts/get", """{"name":"test_prompt_with_embedded_resource","arguments":{"resourceUri":"test://x"}}""")).Result;
         ((string?)embedded["messages"]![0]!["content"]!["resource"]!["uri"]).Should().Be("test://x");
@@ -134,7 +134,7 @@ public sealed class ResourcesPromptsTests
     }
 
     [Test]
-    public async Task UT_24_completion_for_prompt_arguments_and_templates()
+    public async Task CompletionForPromptArgumentsAndTemplates_UT24()
     {
         var prompt = (await _host.RequestAsync(_session, "completion/complete", """{"ref":{"type":"ref/prompt","name":"test_prompt_with_arguments"},"argument":{"name":"arg1","value":"test"}}""")).Result;
         prompt["completion"]!["values"]!.AsArray().Select(v => (string?)v).Should().Equal("test", "testValue1", "testValue2");
@@ -148,14 +148,14 @@ public sealed class ResourcesPromptsTests
     [TestCase("""{"ref":{"type":"ref/prompt","name":"nope"},"argument":{"name":"a","value":""}}""")]
     [TestCase("""{"ref":{"type":"ref/other","name":"x"},"argument":{"name":"a","value":""}}""")]
     [TestCase("""{"ref":{"type":"ref/prompt","name":"test_simple_prompt"}}""")]
-    public async Task UT_25_completion_of_an_unknown_ref_or_without_argument_is_invalid_params(string @params)
+    public async Task CompletionOfAnUnknownRefOrWithoutArgumentIsInvalidParams_UT25(string @params)
     {
         var reply = await _host.RequestAsync(_session, "completion/complete", @params);
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task UT_24_at_most_100_values_with_the_total_and_hasMore()
+    public async Task AtMost100ValuesWithTheTotalAndHasMore_UT24()
     {
         await using var host = await DemoHost.StartAsync();
         host.Server.Prompts.Add(new McpServerPrompt(new Protocol.Mcp.Prompt { Name = "many", Description = "d" }, (_, _) => ValueTask.FromResult(McpResults.UserPrompt("x")),

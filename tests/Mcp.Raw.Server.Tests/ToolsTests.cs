@@ -20,7 +20,7 @@ public sealed class ToolsTests
     public async Task StopAsync() => await _host.DisposeAsync();
 
     [Test]
-    public async Task SV_02_every_tool_has_a_name_a_description_and_an_object_schema_in_registration_order()
+    public async Task EveryToolHasANameADescriptionAndAnObjectSchemaInRegistrationOrder_SV02()
     {
         var tools = (await _host.RequestAsync(_session, "tools/list")).Result["tools"]!.AsArray();
         tools.Select(t => (string?)t!["name"]).Take(5).Should().Equal("process_files", "echo", "progress", "slow_count", "slow_count_stats");
@@ -32,7 +32,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task SV_02_typed_arguments_give_a_generated_schema_with_descriptions_and_required()
+    public async Task TypedArgumentsGiveAGeneratedSchemaWithDescriptionsAndRequired_SV02()
     {
         var tools = (await _host.RequestAsync(_session, "tools/list")).Result["tools"]!.AsArray();
         var schema = tools.Single(t => (string?)t!["name"] == "process_files")!["inputSchema"]!;
@@ -41,7 +41,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task M_SV_09_json_schema_2020_12_is_carried_verbatim()
+    public async Task JsonSchema202012IsCarriedVerbatim_MSV09()
     {
         var tools = (await _host.RequestAsync(_session, "tools/list")).Result["tools"]!.AsArray();
         var schema = tools.Single(t => (string?)t!["name"] == "json_schema_2020_12_tool")!["inputSchema"]!;
@@ -53,7 +53,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task UT_26_UT_27_pages_cover_every_tool_once_and_a_foreign_cursor_is_invalid_params()
+    public async Task PagesCoverEveryToolOnceAndAForeignCursorIsInvalidParams_UT26_UT27()
     {
         await using var host = await DemoHost.StartAsync(configure: o => o.PageSize = 4);
         var session = await host.InitializeAsync();
@@ -79,7 +79,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task SV_09_unknown_tool_is_invalid_params()
+    public async Task UnknownToolIsInvalidParams_SV09()
     {
         var reply = await _host.RequestAsync(_session, "tools/call", """{"name":"no_such_tool","arguments":{}}""");
         ((int)reply.Error["code"]!).Should().Be(-32602);
@@ -89,21 +89,21 @@ public sealed class ToolsTests
     [TestCase("[1,2]")]
     [TestCase("\"text\"")]
     [TestCase("7")]
-    public async Task SV_04_arguments_that_are_not_an_object_are_invalid_params(string arguments)
+    public async Task ArgumentsThatAreNotAnObjectAreInvalidParams_SV04(string arguments)
     {
         var reply = await _host.RequestAsync(_session, "tools/call", "{\"name\":\"echo\",\"arguments\":" + arguments + "}");
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task SV_04_missing_name_is_invalid_params()
+    public async Task MissingNameIsInvalidParams_SV04()
     {
         var reply = await _host.RequestAsync(_session, "tools/call", """{"arguments":{}}""");
         ((int)reply.Error["code"]!).Should().Be(-32602);
     }
 
     [Test]
-    public async Task SV_09_arguments_that_do_not_bind_are_an_isError_result_naming_the_problem()
+    public async Task ArgumentsThatDoNotBindAreAnIsErrorResultNamingTheProblem_SV09()
     {
         var reply = await _host.RequestAsync(_session, "tools/call", """{"name":"echo","arguments":{"text":42}}""");
         reply.Result["isError"]!.GetValue<bool>().Should().BeTrue();
@@ -113,7 +113,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task SV_09_a_tool_that_throws_becomes_an_isError_result_and_the_session_lives_on()
+    public async Task AToolThatThrowsBecomesAnIsErrorResultAndTheSessionLivesOn_SV09()
     {
         await using var host = await DemoHost.StartAsync();
         host.Server.Tools.Add(McpServerTool.Create("boom", "throws", """{"type":"object"}""", _ => throw new InvalidOperationException("disk on fire")));
@@ -130,7 +130,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task SV_09_McpException_becomes_the_json_rpc_error_it_names()
+    public async Task McpExceptionBecomesTheJsonRpcErrorItNames_SV09()
     {
         await using var host = await DemoHost.StartAsync();
         host.Server.Tools.Add(McpServerTool.Create("deny", "refuses", """{"type":"object"}""", _ => throw new McpException(-32602, "value out of range")));
@@ -141,7 +141,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task SV_05_content_kinds_are_written_as_the_schema_says()
+    public async Task ContentKindsAreWrittenAsTheSchemaSays_SV05()
     {
         var image = (await _host.RequestAsync(_session, "tools/call", """{"name":"test_image_content","arguments":{}}""")).Result["content"]![0]!;
         ((string?)image["type"]).Should().Be("image");
@@ -155,7 +155,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task CL_01_SV_28_sampling_goes_out_on_the_requests_stream_and_the_answer_completes_the_call()
+    public async Task SamplingGoesOutOnTheRequestsStreamAndTheAnswerCompletesTheCall_CL01_SV28()
     {
         var reply = await RoundTripAsync(_session, """{"name":"test_sampling","arguments":{"prompt":"Say hi"}}""", "sampling/createMessage",
             """{"role":"assistant","content":{"type":"text","text":"hi there"},"model":"m","stopReason":"endTurn"}""");
@@ -163,7 +163,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task CL_05_CL_08_elicitation_round_trip_in_a_session()
+    public async Task ElicitationRoundTripInASession_CL05_CL08()
     {
         var reply = await RoundTripAsync(_session, """{"name":"test_elicitation","arguments":{"message":"Who are you?"}}""", "elicitation/create",
             """{"action":"accept","content":{"username":"ann","email":"ann@example.com"}}""");
@@ -171,7 +171,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task M_MR_18_the_MRTR_handler_runs_as_real_requests_in_a_2025_session()
+    public async Task TheMRTRHandlerRunsAsRealRequestsInA2025Session_MMR18()
     {
         var reply = await RoundTripAsync(_session, """{"name":"test_input_required_result_elicitation","arguments":{}}""", "elicitation/create",
             """{"action":"accept","content":{"name":"Alice"}}""");
@@ -179,7 +179,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task SV_29_CL_01_sampling_without_the_capability_fails_the_call_without_sending_a_request()
+    public async Task SamplingWithoutTheCapabilityFailsTheCallWithoutSendingARequest_SV29_CL01()
     {
         var session = await _host.InitializeAsync("{}");
         var reply = await _host.RequestAsync(session, "tools/call", """{"name":"test_sampling","arguments":{"prompt":"x"}}""");
@@ -189,7 +189,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task CL_12_roots_without_the_capability_fail_the_call()
+    public async Task RootsWithoutTheCapabilityFailTheCall_CL12()
     {
         var session = await _host.InitializeAsync("""{"sampling":{}}""");
         var reply = await _host.RequestAsync(session, "tools/call", """{"name":"test_input_required_result_list_roots","arguments":{}}""");
@@ -197,7 +197,7 @@ public sealed class ToolsTests
     }
 
     [Test]
-    public async Task CL_05_url_mode_elicitation_needs_the_url_capability()
+    public async Task UrlModeElicitationNeedsTheUrlCapability_CL05()
     {
         await using var host = await DemoHost.StartAsync();
         host.Server.Tools.Add(McpServerTool.Create("open_url", "url elicitation", """{"type":"object"}""", async ctx =>
