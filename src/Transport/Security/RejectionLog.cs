@@ -11,7 +11,7 @@ namespace Mcp.Raw.Transport.Security;
 /// flood cannot flood the log; client mistakes that are part of normal operation (404 after a session ended, 400
 /// input errors) are logged at Debug.
 /// </summary>
-public sealed partial class RejectionLog(ILogger<RejectionLog> logger, TimeProvider? time = null)
+internal sealed partial class RejectionLog(ILogger<RejectionLog> logger, TimeProvider? time = null)
 {
     /// <summary>Warnings logged per reason in each 10-second window.</summary>
     public const int WarningsPerWindow = 20;
