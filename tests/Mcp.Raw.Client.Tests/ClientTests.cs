@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mcp.Raw.Client.Tests;
 
 /// <summary>The client against the demo server on real Kestrel (TR-* (C), CL-*, M-CL-*, M-MR-* client items).</summary>
+[CancelAfter(60_000)]
 public sealed class ClientTests
 {
     private static readonly JsonElement s_threeFiles = JsonDocument.Parse("""{"items":["a.txt","b.txt","c.txt"],"delay_ms":1}""").RootElement;
@@ -157,7 +158,7 @@ public sealed class ClientTests
         await using var host = await Host.StartAsync();
         await using var client = await McpClient.ConnectAsync(host.Url, new McpClientOptions { ProtocolVersion = McpProtocolVersion.V2025_11_25, OpenServerStream = false });
         var first = client.SessionId!;
-        using (var raw = new HttpClient { BaseAddress = host.Url })
+        using (var raw = TestHttp.CreateClient(host.Url))
         using (var delete = new HttpRequestMessage(HttpMethod.Delete, host.Url))
         {
             delete.Headers.Add("Mcp-Session-Id", first);
@@ -179,7 +180,7 @@ public sealed class ClientTests
             host.Server.SessionCount.Should().Be(1);
         }
 
-        using var raw = new HttpClient();
+        using var raw = TestHttp.CreateClient();
         using var ping = new HttpRequestMessage(HttpMethod.Post, host.Url) { Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", System.Text.Encoding.UTF8, "application/json") };
         ping.Headers.Add("Accept", "application/json, text/event-stream");
         ping.Headers.Add("Mcp-Session-Id", session);
@@ -205,8 +206,15 @@ public sealed class ClientTests
             },
         };
         await using var client = await McpClient.ConnectAsync(host.Url, options);
-        await Task.Delay(200);
-        await client.CallToolAsync("test_trigger_tool_change");
+
+        // The client opens its GET stream in the background; a change made before it is open is not on it. Change
+        // again until one arrives (bounded), instead of guessing how long the stream takes to open.
+        for (var attempt = 0; attempt < 50 && !changed.Task.IsCompleted; attempt++)
+        {
+            await client.CallToolAsync("test_trigger_tool_change");
+            await Task.WhenAny(changed.Task, Task.Delay(200));
+        }
+
         (await changed.Task.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be("notifications/tools/list_changed");
     }
 

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mcp.Raw.Client.Tests;
 
 /// <summary>A connection cut by the network in the middle of a response stream (a TCP proxy that drops it).</summary>
+[CancelAfter(60_000)]
 public sealed class DroppedConnectionTests
 {
     [Test]

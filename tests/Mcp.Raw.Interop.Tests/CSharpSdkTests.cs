@@ -20,6 +20,7 @@ namespace Mcp.Raw.Interop.Tests;
 /// Interop with the official C# SDK as a test-only peer: its client (ModelContextProtocol 2.4.0) against our server,
 /// and our client against its server (ModelContextProtocol.AspNetCore 2.3.1, run as a process), in both eras.
 /// </summary>
+[CancelAfter(60_000)]
 public sealed class CSharpSdkTests
 {
     [TestCase("2025-11-25")]

@@ -12,6 +12,7 @@ namespace Mcp.Raw.Interop.Tests;
 /// (2026-07-28). A tool call with progress and log notifications received before the result.
 /// </summary>
 [NonParallelizable]
+[CancelAfter(60_000)]
 public sealed class TypeScriptSdkTests
 {
     private static readonly string s_home = Environment.GetEnvironmentVariable("MCP_RAW_INTEROP_HOME")

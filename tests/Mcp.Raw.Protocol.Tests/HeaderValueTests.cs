@@ -5,6 +5,7 @@ namespace Mcp.Raw.Protocol.Tests;
 
 /// <summary>Header value encoding and x-mcp-header rules (2026-07-28).</summary>
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class HeaderValueTests
 {
     // M-CL-03: plain when safe; Base64 sentinel for non-ASCII, control characters, edge whitespace, sentinel look-alikes.

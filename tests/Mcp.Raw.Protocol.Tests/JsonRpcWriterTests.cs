@@ -8,6 +8,7 @@ using Mcp.Raw.Protocol.Mcp;
 namespace Mcp.Raw.Protocol.Tests;
 
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class JsonRpcWriterTests
 {
     private PooledBufferWriter _buffer = null!;

@@ -8,6 +8,7 @@ namespace Mcp.Raw.Protocol.Tests;
 /// TR-02, TR-14). Every row is also read split at every byte position and one byte per segment.
 /// </summary>
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class MalformedInputTests
 {
     private const int Parse = JsonRpcErrorCode.ParseError;

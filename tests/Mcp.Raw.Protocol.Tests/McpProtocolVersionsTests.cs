@@ -4,6 +4,7 @@ using Mcp.Raw.Protocol.Mcp;
 namespace Mcp.Raw.Protocol.Tests;
 
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class McpProtocolVersionsTests
 {
     [TestCase(McpProtocolVersion.V2024_11_05, "2024-11-05")]
@@ -105,6 +106,7 @@ public sealed class McpProtocolVersionsTests
 }
 
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class McpBatchRulesTests
 {
     private static JsonRpcPayload Read(string json) => JsonRpcReader.Read(System.Text.Encoding.UTF8.GetBytes(json));

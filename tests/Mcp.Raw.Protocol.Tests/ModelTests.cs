@@ -8,6 +8,7 @@ namespace Mcp.Raw.Protocol.Tests;
 
 /// <summary>The MCP message model: source-generated (de)serialization of every era's shapes.</summary>
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class ModelTests
 {
     private static string Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => JsonSerializer.Serialize(value, info);

@@ -7,6 +7,7 @@ namespace Mcp.Raw.Protocol.Tests;
 
 /// <summary>Golden wire bytes for every SSE frame shape (TR-45, TR-15, TR-22, TR-34, M-TR-17).</summary>
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class SseFrameWriterTests
 {
     private static string Frame(Action<PooledBufferWriter> write)

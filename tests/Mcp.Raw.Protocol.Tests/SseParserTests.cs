@@ -9,6 +9,7 @@ namespace Mcp.Raw.Protocol.Tests;
 /// reads, and one byte per read.
 /// </summary>
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class SseParserTests
 {
     private sealed record Parsed(string Type, string Data, string? Id);

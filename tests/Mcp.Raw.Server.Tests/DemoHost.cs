@@ -23,7 +23,7 @@ internal sealed class DemoHost : IAsyncDisposable
     private DemoHost(WebApplication app, Uri baseAddress)
     {
         _app = app;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = TestHttp.CreateClient(baseAddress);
     }
 
     public HttpClient Client { get; }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Mcp.Raw.Server.Tests;
 
 /// <summary>The demo's tools end to end over HTTP: notifications arrive while the tool works, before the result.</summary>
+[CancelAfter(60_000)]
 public sealed class DemoTests
 {
     [Test]

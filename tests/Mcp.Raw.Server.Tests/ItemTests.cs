@@ -7,6 +7,7 @@ using Mcp.Raw.Protocol.Mcp;
 namespace Mcp.Raw.Server.Tests;
 
 /// <summary>Checklist items not covered by the feature-oriented test classes, one test each, named by ID.</summary>
+[CancelAfter(60_000)]
 public sealed class ItemTests
 {
     private DemoHost _host = null!;
@@ -260,10 +261,22 @@ public sealed class ItemTests
         var request = DemoHost.Post("""{"jsonrpc":"2.0","id":"L1","method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""", version: DemoHost.Modern);
         request.Headers.Add("Mcp-Method", "subscriptions/listen");
         using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var body = response.Content.ReadAsStringAsync();
-        await Task.Delay(300);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var seen = new StringBuilder();
+        string? line;
+        while ((line = await reader.ReadLineAsync()) is not null)
+        {
+            seen.Append(line).Append('\n');
+            if (line.Contains("notifications/subscriptions/acknowledged", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        // The listener is open (its acknowledgement arrived): now the server stops.
+        var rest = reader.ReadToEndAsync();
         await host.DisposeAsync();
-        var text = await body.WaitAsync(TimeSpan.FromSeconds(20));
+        var text = seen + await rest.WaitAsync(TimeSpan.FromSeconds(20));
         var last = text.Split('\n').Last(l => l.StartsWith("data:", StringComparison.Ordinal));
         var result = JsonNode.Parse(last[5..])!["result"]!;
         ((string?)result["resultType"]).Should().Be("complete");

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Mcp.Raw.Server.Tests;
 
 /// <summary>LC-* and UT-* over HTTP against the demo server.</summary>
+[CancelAfter(60_000)]
 public sealed class LifecycleTests
 {
     private DemoHost _host = null!;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mcp.Raw.Server.Tests;
 
 /// <summary>2026-07-28 server behaviour: M-RQ-*, M-MR-*, M-SB-*, M-SV-*.</summary>
+[CancelAfter(60_000)]
 public sealed class ModernServerTests
 {
     private DemoHost _host = null!;

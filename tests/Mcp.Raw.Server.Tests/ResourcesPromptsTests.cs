@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Mcp.Raw.Server.Tests;
 
 /// <summary>SV-14..SV-27 and UT-22..UT-25 over HTTP.</summary>
+[CancelAfter(60_000)]
 public sealed class ResourcesPromptsTests
 {
     private DemoHost _host = null!;

@@ -63,7 +63,10 @@ public sealed class ServeSecurityTests
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == thumbprint },
         };
-        return new HttpClient(handler) { BaseAddress = address, DefaultRequestVersion = version, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact, Timeout = TimeSpan.FromSeconds(30) };
+        var client = TestHttp.CreateClient(address, handler);
+        client.DefaultRequestVersion = version;
+        client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        return client;
     }
 
     [TestCase("2.0", "pem")]
@@ -190,11 +193,11 @@ public sealed class ServeSecurityTests
     [Test]
     public async Task JwtFlags_ValidateRealTokens_AndServeTheMetadata_A01_A04_A07()
     {
-        await using var authority = await Transport.Tests.TestAuthority.StartAsync();
+        await using var authority = await TestAuthority.StartAsync();
         const string audience = "https://mcp.example/mcp";
         var (app, address) = await StartAsync(new ServeSecurity { JwtAuthority = authority.Issuer, JwtAudience = audience, RequiredScopes = ["mcp:tools"] }, "http");
         await using var _ = app;
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = TestHttp.CreateClient(address);
 
         using (var metadata = await client.GetAsync("/.well-known/oauth-protected-resource/mcp"))
         {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Mcp.Raw.Server.Tests;
 
 /// <summary>The server over stdio: newline-delimited JSON-RPC, logs on stderr, every era's lifecycle.</summary>
+[CancelAfter(60_000)]
 public sealed class StdioTests
 {
     [Test]

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Mcp.Raw.Server.Tests;
 
 /// <summary>SV-01..SV-13, UT-26/27 and CL-* over HTTP.</summary>
+[CancelAfter(60_000)]
 public sealed class ToolsTests
 {
     private DemoHost _host = null!;

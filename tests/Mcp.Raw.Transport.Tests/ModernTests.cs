@@ -225,7 +225,7 @@ public sealed class ModernTests
     [Test]
     public async Task ClosingTheStream_CancelsTheRequest_MTR20_MTR21()
     {
-        using (var client = new HttpClient { BaseAddress = _server.BaseAddress })
+        using (var client = TestHttp.CreateClient(_server.BaseAddress))
         {
             using var cts = new CancellationTokenSource();
             var call = client.SendAsync(Modern(Call(17, "slow"), "tools/call", "slow"), HttpCompletionOption.ResponseHeadersRead, cts.Token);

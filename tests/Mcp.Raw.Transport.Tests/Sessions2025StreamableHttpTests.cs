@@ -290,7 +290,10 @@ public sealed class Sessions2025StreamableHttpTests
             malformed.StatusCode.Should().Be(HttpStatusCode.Accepted);
         }
 
-        await Task.Delay(200);
+        // A notification is acted on before its 202 is sent, so the request's cancellation state is final by now.
+        var session = await _server.Services.GetRequiredService<Sessions.ISessionStore>().GetAsync(a);
+        session!.InFlight.TryGetValue(new Mcp.Raw.Protocol.JsonRpc.RequestId(1), out var running).Should().BeTrue("the slow call is still in flight");
+        running!.IsCancellationRequested.Should().BeFalse("another session's cancellation, or a malformed one, must not reach this request");
         _server.Handler.SlowCancelled.Task.IsCompleted.Should().BeFalse("another session's cancellation must not reach this request");
         using (var cancel = await _server.Client.SendAsync(TestServer.Post("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}""", a, "2025-11-25")))
         {
@@ -384,7 +387,7 @@ public sealed class Sessions2025StreamableHttpTests
     public async Task StandaloneGet_ReplacedWhenPreviousClientIsGone_EdgeCase1()
     {
         var id = await _server.InitializeAsync();
-        using (var client = new HttpClient { BaseAddress = _server.BaseAddress })
+        using (var client = TestHttp.CreateClient(_server.BaseAddress))
         {
             using var get = new HttpRequestMessage(HttpMethod.Get, "/mcp");
             get.Headers.Add("Mcp-Session-Id", id);
@@ -434,7 +437,7 @@ public sealed class Sessions2025StreamableHttpTests
     {
         var id = await _server.InitializeAsync("2025-11-25");
         string? lastId;
-        using (var client = new HttpClient { BaseAddress = _server.BaseAddress })
+        using (var client = TestHttp.CreateClient(_server.BaseAddress))
         {
             using var response = await client.SendAsync(TestServer.Post(Call(11, "gated"), id, "2025-11-25"), HttpCompletionOption.ResponseHeadersRead);
             var seen = await TestServer.ReadEventsAsync(response, e => e.Data.Contains("before", StringComparison.Ordinal));

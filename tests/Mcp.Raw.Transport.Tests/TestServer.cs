@@ -22,7 +22,7 @@ internal sealed class TestServer : IAsyncDisposable
         _app = app;
         BaseAddress = baseAddress;
         Handler = handler;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = TestHttp.CreateClient(baseAddress);
     }
 
     public Uri BaseAddress { get; }

@@ -11,13 +11,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Mcp.Raw.Transport.Tests;
+namespace Mcp.Raw.Testing;
 
 /// <summary>
 /// A real OAuth authorization server's token side, on loopback Kestrel: OpenID discovery and a JWKS from an RSA key
 /// the test generates, and tokens it signs (RS256) with any issuer, audience, subject, scope and lifetime.
 /// </summary>
-internal sealed class TestAuthority : IAsyncDisposable
+public sealed class TestAuthority : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RsaSecurityKey _key;
