@@ -7,7 +7,7 @@ internal readonly record struct EraDecision(EraDecisionKind Kind, McpProtocolVer
 {
     public static EraDecision Sessions2025(McpProtocolVersion version) => new(EraDecisionKind.Sessions2025, version);
 
-    public static EraDecision Modern(McpProtocolVersion version) => new(EraDecisionKind.Modern, version);
+    public static EraDecision Modern2026(McpProtocolVersion version) => new(EraDecisionKind.Modern2026, version);
 
     public static EraDecision Refuse(int status, int code, string message, string? requested = null)
         => new(EraDecisionKind.Refuse, McpProtocolVersion.Unknown, status, code, message, requested);
@@ -20,7 +20,7 @@ internal enum EraDecisionKind
     Sessions2025,
 
     /// <summary>Served statelessly under 2026-07-28.</summary>
-    Modern,
+    Modern2026,
 
     /// <summary>Refused before dispatch.</summary>
     Refuse,

@@ -105,7 +105,7 @@ internal sealed partial class PostRequestHandler
             case EraDecisionKind.Refuse:
                 await ErrorResponses.WriteAsync(http, era.HttpStatus, message.Id, era.ErrorCode, era.ErrorMessage!).ConfigureAwait(false);
                 return;
-            case EraDecisionKind.Modern:
+            case EraDecisionKind.Modern2026:
                 await HandleModernAsync(http, message, era.Version, accepts).ConfigureAwait(false);
                 return;
             default:

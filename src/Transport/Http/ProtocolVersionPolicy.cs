@@ -61,7 +61,7 @@ internal static class ProtocolVersionPolicy
                 return EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: header);
             }
 
-            return EraDecision.Modern(headerVersion);
+            return EraDecision.Modern2026(headerVersion);
         }
 
         // Steps 7 and 10: a modern header without the envelope. Notifications are exempt from the _meta requirement.
@@ -69,7 +69,7 @@ internal static class ProtocolVersionPolicy
         {
             if (message.Kind == JsonRpcMessageKind.Notification)
             {
-                return EraDecision.Modern(headerVersion);
+                return EraDecision.Modern2026(headerVersion);
             }
 
             if (message.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
