@@ -32,6 +32,9 @@ public abstract class McpRequestContext : McpNotificationContext
     /// <summary>Whether the response was sent.</summary>
     public abstract bool HasResponded { get; }
 
+    /// <summary>Whether the request was cancelled (a transport may know it without making a token to find out).</summary>
+    internal virtual bool IsCancelled => Cancellation.IsCancellationRequested;
+
     /// <summary>
     /// The client's capabilities: from the session (2025) or from this request's envelope (2026-07-28, never from an
     /// earlier request, M-RQ-04).

@@ -13,7 +13,7 @@ namespace Mcp.Raw.Server.Tests;
 public sealed class StdioTests
 {
     [Test]
-    public async Task Mcp_raw_serve_stdio_runs_process_files_with_notifications_before_the_result()
+    public async Task McpRawServeStdioRunsProcessFilesWithNotificationsBeforeTheResult()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "mcp-raw.dll");
         File.Exists(dll).Should().BeTrue();
@@ -57,7 +57,7 @@ public sealed class StdioTests
     }
 
     [Test]
-    public async Task Cancelled_stops_the_request_without_a_response_UT_09()
+    public async Task CancelledStopsTheRequestWithoutAResponse_UT09()
     {
         await using var pair = await StdioPair.StartAsync();
         await pair.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
@@ -66,18 +66,13 @@ public sealed class StdioTests
         ((string?)(await pair.ReadAsync())["method"]).Should().Be("notifications/progress");
         await pair.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c"}}""");
         await pair.SendAsync("""{"jsonrpc":"2.0","id":9,"method":"ping"}""");
-        JsonNode reply;
-        do
-        {
-            reply = await pair.ReadAsync();
-        }
-        while ((string?)reply["method"] == "notifications/progress");
+        var reply = await pair.ReadPastProgressAsync();
 
         ((int)reply["id"]!).Should().Be(9, "the cancelled call never answers; the ping does");
     }
 
     [Test]
-    public async Task A_2026_07_28_request_is_served_without_initialize_and_a_bad_line_gets_a_parse_error()
+    public async Task A20260728RequestIsServedWithoutInitializeAndABadLineGetsAParseError()
     {
         await using var pair = await StdioPair.StartAsync();
         await pair.SendAsync("{oops");
@@ -91,6 +86,52 @@ public sealed class StdioTests
         var missing = await pair.ReadAsync();
         ((int)missing["error"]!["code"]!).Should().Be(-32602, "M-RQ-01: clientCapabilities is required");
         ((int)missing["id"]!).Should().Be(6);
+    }
+
+    [Test]
+    public async Task CancelledStopsA20260728RequestToo_UT09()
+    {
+        // Stdio has one connection: notifications/cancelled reaches its requests in both eras.
+        await using var pair = await StdioPair.StartAsync();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":"m","method":"tools/call","params":{"name":"slow_count","arguments":{"count":1000,"delay_ms":10},"_meta":{"progressToken":1,"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""");
+        ((string?)(await pair.ReadAsync())["method"]).Should().Be("notifications/progress");
+        await pair.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"m"}}""");
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":9,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""");
+        var reply = await pair.ReadPastProgressAsync();
+
+        ((int)reply["id"]!).Should().Be(9, "the cancelled call never answers; the next request does");
+    }
+
+    [Test]
+    public async Task ARequestIdAlreadyInFlightIsRefused_JR03()
+    {
+        await using var pair = await StdioPair.StartAsync();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        (await pair.ReadAsync())["result"].Should().NotBeNull();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":"d","method":"tools/call","params":{"name":"slow_count","arguments":{"count":1000,"delay_ms":10},"_meta":{"progressToken":1}}}""");
+        ((string?)(await pair.ReadAsync())["method"]).Should().Be("notifications/progress");
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":"d","method":"ping"}""");
+        var reply = await pair.ReadPastProgressAsync();
+
+        ((string?)reply["id"]).Should().Be("d");
+        ((int)reply["error"]!["code"]!).Should().Be(-32600, "a second request with the id of one in flight is an invalid request");
+    }
+
+    [Test]
+    public async Task AServerToClientRequestIsAnsweredOverStdio_CL01()
+    {
+        await using var pair = await StdioPair.StartAsync();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"sampling":{}},"clientInfo":{"name":"t","version":"1"}}}""");
+        (await pair.ReadAsync())["result"].Should().NotBeNull();
+        await pair.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_sampling","arguments":{"prompt":"hi"}}}""");
+        var request = await pair.ReadAsync();
+        ((string?)request["method"]).Should().Be("sampling/createMessage");
+        var id = request["id"]!.ToJsonString();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":@@ID@@,"result":{"role":"assistant","content":{"type":"text","text":"hello"},"model":"m"}}""".Replace("@@ID@@", id));
+        var result = await pair.ReadAsync();
+        ((int)result["id"]!).Should().Be(2);
+        ((string?)result["result"]!["content"]![0]!["text"]).Should().Be("LLM response: hello");
     }
 
     private static async Task<string?> ReadLineAsync(StreamReader reader)
@@ -125,6 +166,19 @@ public sealed class StdioTests
         }
 
         public async Task<JsonNode> ReadAsync() => JsonNode.Parse((await ReadLineAsync(_reader))!)!;
+
+        /// <summary>The next message that is not a progress notification.</summary>
+        public async Task<JsonNode> ReadPastProgressAsync()
+        {
+            JsonNode message;
+            do
+            {
+                message = await ReadAsync();
+            }
+            while ((string?)message["method"] == "notifications/progress");
+
+            return message;
+        }
 
         public async ValueTask DisposeAsync()
         {

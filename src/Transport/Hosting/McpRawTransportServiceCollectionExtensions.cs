@@ -1,3 +1,4 @@
+using Mcp.Raw.Transport.Dispatch;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Events;
 using Mcp.Raw.Transport.Http;
@@ -29,7 +30,7 @@ public static class McpRawTransportServiceCollectionExtensions
         services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
         services.TryAddSingleton<RequestGuard>();
         services.TryAddSingleton<RejectionLog>();
-        services.TryAddSingleton<MessageDispatcher>();
+        services.TryAddSingleton(static sp => new MessageDispatcher(sp.GetRequiredService<IMcpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MessageDispatcher>>()));
         services.TryAddSingleton<PostRequestHandler>();
         services.TryAddSingleton<GetRequestHandler>();
         services.TryAddSingleton<DeleteRequestHandler>();

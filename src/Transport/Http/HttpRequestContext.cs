@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport.Dispatch;
 using Mcp.Raw.Transport.Sessions;
 using Mcp.Raw.Transport.Sse;
 
@@ -44,7 +45,7 @@ internal sealed class HttpRequestContext : McpRequestContext
     public override CancellationToken Cancellation => _inFlight?.Token ?? _cancellation;
 
     /// <summary>Whether the request was cancelled, without creating a token source to find out.</summary>
-    public bool IsCancellationRequested => _inFlight?.IsCancellationRequested ?? _cancellation.IsCancellationRequested;
+    internal override bool IsCancelled => _inFlight?.IsCancellationRequested ?? _cancellation.IsCancellationRequested;
 
     /// <summary>The in-flight entry whose cancellation this request observes (2025 sessions).</summary>
     public InFlightRequest? InFlight
@@ -61,7 +62,7 @@ internal sealed class HttpRequestContext : McpRequestContext
 
     private protected override ValueTask<bool> SendCoreAsync<TState>(McpMessageWriter<TState> write, TState state) => _stream.SendAsync(write, state);
 
-    public override async ValueTask<JsonRpcMessage> SendRequestAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    public override ValueTask<JsonRpcMessage> SendRequestAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(typeInfo);
@@ -70,35 +71,9 @@ internal sealed class HttpRequestContext : McpRequestContext
             throw new InvalidOperationException("Server-to-client requests need a 2025-era session; in 2026-07-28 ask through an InputRequiredResult (MRTR).");
         }
 
-        var session = Session;
-        var id = session.OutgoingIds.Next();
-        var pending = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        session.PendingOutgoing[id] = pending;
-        try
-        {
-            var sent = await _stream.SendAsync(static (w, o, s) => w.WriteRequest(o, s.id, s.method, s.@params, s.typeInfo), (id, method, @params, typeInfo)).ConfigureAwait(false);
-            if (!sent)
-            {
-                throw new InvalidOperationException("The request's stream cannot carry a server-to-client request (the client accepts only JSON, or the response was sent).");
-            }
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Cancellation, session.Ended);
-            timeout.CancelAfter(_options.ServerRequestTimeout);
-            try
-            {
-                return await pending.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !Cancellation.IsCancellationRequested && !session.Ended.IsCancellationRequested)
-            {
-                // LC-18: on timeout, tell the client to stop and stop waiting.
-                await _stream.SendAsync(static (w, o, s) => w.WriteCancelledNotification(o, s, "timeout"), id).ConfigureAwait(false);
-                throw new TimeoutException($"The client did not answer {method} within {_options.ServerRequestTimeout.TotalSeconds:0} s.");
-            }
-        }
-        finally
-        {
-            session.PendingOutgoing.TryRemove(id, out _);
-        }
+        return ServerRequests.SendAsync(_stream, Session, method, @params, typeInfo, _options.ServerRequestTimeout,
+            "The request's stream cannot carry a server-to-client request (the client accepts only JSON, or the response was sent).",
+            Cancellation, cancellationToken);
     }
 
     public override ValueTask<bool> DisconnectForPollingAsync() => _stream.DisconnectForPollingAsync();

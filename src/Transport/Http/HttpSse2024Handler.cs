@@ -3,6 +3,7 @@ using System.Text;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Protocol.Sse;
+using Mcp.Raw.Transport.Dispatch;
 using Mcp.Raw.Transport.Security;
 using Mcp.Raw.Transport.Sessions;
 using Mcp.Raw.Transport.Sse;

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport.Dispatch;
 using Mcp.Raw.Transport.Events;
 using Mcp.Raw.Transport.Security;
 using Mcp.Raw.Transport.Sessions;

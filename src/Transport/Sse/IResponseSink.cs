@@ -1,11 +1,9 @@
 namespace Mcp.Raw.Transport.Sse;
 
 /// <summary>Where a request's messages go: its own HTTP response (<see cref="ServerStream"/>) or a batch's collector.</summary>
-internal interface IResponseSink
+internal interface IResponseSink : Dispatch.IMessageSink
 {
     bool HasResponded { get; }
-
-    ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state);
 
     ValueTask RespondAsync<TState>(McpMessageWriter<TState> write, TState state, int httpStatus);
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Transport.Dispatch;
 using Mcp.Raw.Transport.Sessions;
 using Microsoft.Extensions.Logging;
 
@@ -14,20 +15,20 @@ namespace Mcp.Raw.Transport.Stdio;
 /// <summary>
 /// The stdio transport (the spec's first transport): newline-delimited JSON-RPC on an input and an output stream,
 /// one connection, one session. 2025-era messages follow the <c>initialize</c> lifecycle; a request whose
-/// <c>_meta</c> claims 2026-07-28 is served statelessly under that revision's rules. Requests run concurrently;
-/// <c>notifications/cancelled</c> cancels them (in both eras on stdio); the output is written one whole line at a time.
+/// <c>_meta</c> claims 2026-07-28 is served statelessly under that revision's rules. Requests run concurrently and go
+/// through the same <see cref="MessageDispatcher"/> as HTTP's (in flight, <c>notifications/cancelled</c> in both eras,
+/// the client's answers, the handler's failures) and the same <see cref="ServerRequests"/>; this type only frames
+/// lines and writes the output one whole line at a time.
 /// </summary>
-public sealed partial class StdioServerTransport : IAsyncDisposable
+public sealed class StdioServerTransport : IAsyncDisposable
 {
     private static readonly ClaimsPrincipal s_user = new(new ClaimsIdentity());
-    private readonly IMcpMessageHandler _handler;
     private readonly IServiceProvider _services;
-    private readonly ILogger _logger;
+    private readonly MessageDispatcher _dispatcher;
+    private readonly OutputSink _sink;
     private readonly TimeSpan _serverRequestTimeout;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _inFlight = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
-    private readonly CancellationTokenSource _closed = new();
     private readonly JsonRpcWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private Stream? _output;
@@ -35,9 +36,11 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
     /// <summary>Creates the transport.</summary>
     public StdioServerTransport(IMcpMessageHandler handler, IServiceProvider services, ILogger logger, TimeSpan? serverRequestTimeout = null)
     {
-        _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(logger);
         _services = services ?? throw new ArgumentNullException(nameof(services));
-        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _dispatcher = new MessageDispatcher(handler, logger);
+        _sink = new OutputSink(this);
         _serverRequestTimeout = serverRequestTimeout ?? TimeSpan.FromSeconds(60);
         Session = new McpSession("stdio", "stdio", McpProtocolVersions.DefaultWithoutHeader, Environment.TickCount64);
     }
@@ -47,6 +50,9 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
 
     /// <summary>Maximum size of one line (one message).</summary>
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>The most requests served at once; one more is refused with -32603 until one completes. Default 1,000.</summary>
+    public int MaxRequestsInFlight { get; init; } = 1_000;
 
     /// <summary>Reads messages from <paramref name="input"/> until it ends, answering on <paramref name="output"/>.</summary>
     public async Task RunAsync(Stream input, Stream output, CancellationToken cancellationToken = default)
@@ -101,14 +107,8 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        await _closed.CancelAsync().ConfigureAwait(false);
-        foreach (var cts in _inFlight.Values)
-        {
-            await cts.CancelAsync().ConfigureAwait(false);
-        }
-
+        // Ending the session cancels every request in flight and every server-to-client request waiting.
         await Session.DisposeAsync().ConfigureAwait(false);
-        _closed.Dispose();
         _writeLock.Dispose();
         _writer.Dispose();
     }
@@ -166,14 +166,11 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
         switch (message.Kind)
         {
             case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
-                if (Session.PendingOutgoing.TryRemove(message.Id, out var pending))
-                {
-                    pending.TrySetResult(message);
-                }
-
+                _dispatcher.RouteResponse(Session, message);
                 return;
             case JsonRpcMessageKind.Notification:
-                await OnNotificationAsync(message).ConfigureAwait(false);
+                // The connection's session carries cancellation for both eras: a 2026-07-28 request is in its table too.
+                await _dispatcher.DispatchNotificationAsync(new McpNotificationContext(message, Session.ProtocolVersion, Session, s_user, _services)).ConfigureAwait(false);
                 return;
         }
 
@@ -204,16 +201,21 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
             session = Session;
         }
 
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
-        if (!_inFlight.TryAdd(message.Id, cts))
+        var inFlight = new InFlightRequest(Session.Ended);
+        switch (Session.TryBeginRequest(message.Id, inFlight, MaxRequestsInFlight))
         {
-            cts.Dispose();
-            await WriteAsync(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidRequest, "A request with this id is already in flight."), message.Id).ConfigureAwait(false);
-            return;
+            case RequestAdmission.TooMany:
+                inFlight.Dispose();
+                await WriteAsync(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InternalError, "Too many requests in flight: retry after one completes."), message.Id).ConfigureAwait(false);
+                return;
+            case RequestAdmission.DuplicateId:
+                inFlight.Dispose();
+                await WriteAsync(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidRequest, "A request with this id is already in flight."), message.Id).ConfigureAwait(false);
+                return;
         }
 
-        var context = new StdioRequestContext(this, message, version, session, cts.Token);
-        var task = RunRequestAsync(context, cts);
+        var context = new StdioRequestContext(this, message, version, session, inFlight);
+        var task = RunRequestAsync(context, inFlight);
         if (message.Method == McpMethod.Initialize)
         {
             // The lifecycle is ordered on one connection: what follows initialize runs under the negotiated version.
@@ -225,75 +227,21 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
         _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _running, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task RunRequestAsync(StdioRequestContext context, CancellationTokenSource cts)
+    private async Task RunRequestAsync(StdioRequestContext context, InFlightRequest inFlight)
     {
         await Task.Yield();
         try
         {
-            await _handler.HandleRequestAsync(context).ConfigureAwait(false);
-            if (!context.HasResponded && !cts.IsCancellationRequested)
-            {
-                await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error: the request ended without an answer.").ConfigureAwait(false);
-            }
-
+            await _dispatcher.RunRequestAsync(context, sink: null).ConfigureAwait(false);
             if (context.Message.Method == McpMethod.Initialize && context.HasResponded && !context.RespondedWithError)
             {
                 Session.IsInitialized = true;
             }
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            // Cancelled: no response (UT-09).
-        }
-        catch (Exception e)
-        {
-            LogHandlerFailed(_logger, context.Message.MethodName, e);
-            if (!context.HasResponded && !cts.IsCancellationRequested)
-            {
-                await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error.").ConfigureAwait(false);
-            }
-        }
         finally
         {
-            _inFlight.TryRemove(context.Message.Id, out _);
-            cts.Dispose();
-        }
-    }
-
-    private async ValueTask OnNotificationAsync(JsonRpcMessage message)
-    {
-        switch (message.Method)
-        {
-            case McpMethod.NotificationsCancelled:
-                CancelledNotificationParams? cancelled = null;
-                try
-                {
-                    cancelled = message.DeserializeParams(McpJsonContext.Default.CancelledNotificationParams);
-                }
-                catch (JsonException)
-                {
-                    // UT-10: malformed cancellations are ignored.
-                }
-
-                if (cancelled?.RequestId is { } id && _inFlight.TryGetValue(id, out var cts))
-                {
-                    LogCancelled(_logger, id, cancelled.Reason);
-                    await cts.CancelAsync().ConfigureAwait(false);
-                }
-
-                break;
-            case McpMethod.Initialized:
-                Session.ClientReady = true;
-                break;
-        }
-
-        try
-        {
-            await _handler.HandleNotificationAsync(new McpNotificationContext(message, Session.ProtocolVersion, Session, s_user, _services)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogNotificationFailed(_logger, message.MethodName, e);
+            Session.EndRequest(context.Message.Id);
+            inFlight.Dispose();
         }
     }
 
@@ -325,52 +273,20 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
         }
     }
 
-    internal async ValueTask<JsonRpcMessage> SendRequestAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>The output as a sink for <see cref="ServerRequests"/>.</summary>
+    private sealed class OutputSink(StdioServerTransport transport) : IMessageSink
     {
-        var id = Session.OutgoingIds.Next();
-        var pending = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Session.PendingOutgoing[id] = pending;
-        try
-        {
-            if (!await WriteAsync(static (w, o, s) => w.WriteRequest(o, s.id, s.method, s.@params, s.typeInfo), (id, method, @params, typeInfo)).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException("The output is closed.");
-            }
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-            timeout.CancelAfter(_serverRequestTimeout);
-            try
-            {
-                return await pending.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested)
-            {
-                // LC-18: on timeout, tell the client to stop and stop waiting.
-                await WriteAsync(static (w, o, s) => w.WriteCancelledNotification(o, s, "timeout"), id).ConfigureAwait(false);
-                throw new TimeoutException($"The client did not answer {method} within {_serverRequestTimeout.TotalSeconds:0} s.");
-            }
-        }
-        finally
-        {
-            Session.PendingOutgoing.TryRemove(id, out _);
-        }
+        public ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state) => transport.WriteAsync(write, state);
     }
 
-    [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "The handler of {Method} failed (stdio).")]
-    private static partial void LogHandlerFailed(ILogger logger, string? method, Exception exception);
-
-    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "The handler of notification {Method} failed (stdio).")]
-    private static partial void LogNotificationFailed(ILogger logger, string? method, Exception exception);
-
-    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Request {Id} cancelled by the client: {Reason}")]
-    private static partial void LogCancelled(ILogger logger, RequestId id, string? reason);
-
-    private sealed class StdioRequestContext(StdioServerTransport transport, JsonRpcMessage message, McpProtocolVersion version, McpSession? session, CancellationToken cancellation)
+    private sealed class StdioRequestContext(StdioServerTransport transport, JsonRpcMessage message, McpProtocolVersion version, McpSession? session, InFlightRequest inFlight)
         : McpRequestContext(message, version, session, s_user, transport._services)
     {
         private int _responded;
 
-        public override CancellationToken Cancellation => cancellation;
+        public override CancellationToken Cancellation => inFlight.Token;
+
+        internal override bool IsCancelled => inFlight.IsCancellationRequested;
 
         public override bool HasResponded => Volatile.Read(ref _responded) != 0;
 
@@ -381,7 +297,7 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
             ArgumentNullException.ThrowIfNull(write);
 
             // UT-04 / UT-09: nothing for a request that was answered or cancelled.
-            return HasResponded || cancellation.IsCancellationRequested ? new ValueTask<bool>(false) : transport.WriteAsync(write, state);
+            return HasResponded || IsCancelled ? new ValueTask<bool>(false) : transport.WriteAsync(write, state);
         }
 
         public override ValueTask<JsonRpcMessage> SendRequestAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
@@ -393,13 +309,7 @@ public sealed partial class StdioServerTransport : IAsyncDisposable
                 throw new InvalidOperationException("Server-to-client requests need a 2025-era session; in 2026-07-28 ask through an InputRequiredResult (MRTR).");
             }
 
-            return SendCoreAsync(method, @params, typeInfo, cancellationToken);
-        }
-
-        private async ValueTask<JsonRpcMessage> SendCoreAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancellation);
-            return await transport.SendRequestAsync(method, @params, typeInfo, linked.Token).ConfigureAwait(false);
+            return ServerRequests.SendAsync(transport._sink, Session, method, @params, typeInfo, transport._serverRequestTimeout, "The output is closed.", Cancellation, cancellationToken);
         }
 
         public override ValueTask<bool> DisconnectForPollingAsync() => new(false);

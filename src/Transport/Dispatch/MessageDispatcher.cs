@@ -4,15 +4,16 @@ using Mcp.Raw.Transport.Sessions;
 using Mcp.Raw.Transport.Sse;
 using Microsoft.Extensions.Logging;
 
-namespace Mcp.Raw.Transport.Http;
+namespace Mcp.Raw.Transport.Dispatch;
 
 /// <summary>
-/// What happens to a message once its era and session are known, the same for Streamable HTTP (JSON, SSE, batches)
-/// and the 2024-11-05 HTTP+SSE transport: the client's responses are routed to the server's pending requests,
-/// notifications reach the handler (with <c>notifications/cancelled</c> and <c>notifications/initialized</c> acted on
-/// first), and a request is run so that it always ends with an answer unless it was cancelled.
+/// What happens to a message once its era and session are known, the same on every transport (Streamable HTTP with
+/// JSON, SSE or batches, the 2024-11-05 HTTP+SSE transport, and stdio): the client's responses are routed to the
+/// server's pending requests, notifications reach the handler (with <c>notifications/cancelled</c> and
+/// <c>notifications/initialized</c> acted on first), and a request is run so that it always ends with an answer
+/// unless it was cancelled.
 /// </summary>
-internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILogger<MessageDispatcher> logger)
+internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILogger logger)
 {
     /// <summary>Matched by (session, id) only; unknown ids are dropped and logged, never answered (JR-18, SEC-12).</summary>
     public void RouteResponse(McpSession session, in JsonRpcMessage message)
@@ -59,22 +60,22 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
 
     /// <summary>
     /// Runs a request: a handler that throws or returns without answering gets -32603 (never a hung request); a
-    /// cancelled one ends without a response (UT-09).
+    /// cancelled one ends without a response (UT-09), on <paramref name="sink"/> when the transport has one to end.
     /// </summary>
-    public async Task RunRequestAsync(HttpRequestContext context, IResponseSink stream)
+    public async Task RunRequestAsync(McpRequestContext context, IResponseSink? sink)
     {
         try
         {
             await handler.HandleRequestAsync(context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.IsCancelled)
         {
             // Cancelled: no response (UT-09).
         }
         catch (Exception e)
         {
             LogHandlerFailed(logger, context.Message.MethodName, e);
-            if (!context.HasResponded && !context.IsCancellationRequested)
+            if (!context.HasResponded && !context.IsCancelled)
             {
                 await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error.").ConfigureAwait(false);
             }
@@ -82,9 +83,12 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
 
         if (!context.HasResponded)
         {
-            if (context.IsCancellationRequested)
+            if (context.IsCancelled)
             {
-                await stream.EndWithoutResponseAsync().ConfigureAwait(false);
+                if (sink is not null)
+                {
+                    await sink.EndWithoutResponseAsync().ConfigureAwait(false);
+                }
             }
             else
             {
