@@ -22,7 +22,7 @@ public sealed class ClientTests
     [TestCase(McpProtocolVersion.V2025_11_25, McpClientTransport.StreamableHttp)]
     [TestCase(McpProtocolVersion.V2025_06_18, McpClientTransport.StreamableHttp)]
     [TestCase(McpProtocolVersion.V2025_03_26, McpClientTransport.StreamableHttp)]
-    public async Task Process_files_notifications_reach_the_handler_in_order_before_the_result(McpProtocolVersion version, McpClientTransport transport)
+    public async Task ProcessFilesNotificationsReachTheHandlerInOrderBeforeTheResult(McpProtocolVersion version, McpClientTransport transport)
     {
         await using var host = await Host.StartAsync();
         var seen = new ConcurrentQueue<string>();
@@ -219,7 +219,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task M_SB_listen_delivers_change_notifications_to_the_handler()
+    public async Task ListenDeliversChangeNotificationsToTheHandler()
     {
         await using var host = await Host.StartAsync();
         var changed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -260,7 +260,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task Resources_prompts_completion_and_ping()
+    public async Task ResourcesPromptsCompletionAndPing()
     {
         await using var host = await Host.StartAsync();
         await using var modern = await McpClient.ConnectAsync(host.Url);
@@ -294,7 +294,7 @@ public sealed class ClientTests
     }
 
     [Test]
-    public async Task Stdio_client_talks_to_mcp_raw_serve_stdio()
+    public async Task StdioClientTalksToMcpRawServeStdio()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "mcp-raw.dll");
         var logs = new ConcurrentQueue<string>();

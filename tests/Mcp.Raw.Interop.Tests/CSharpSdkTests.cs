@@ -26,7 +26,7 @@ public sealed class CSharpSdkTests
     [TestCase("2025-11-25")]
     [TestCase("2025-06-18")]
     [TestCase("2026-07-28")]
-    public async Task Official_csharp_client_calls_process_files_on_our_server_with_progress_and_logs_before_the_result(string version)
+    public async Task OfficialCsharpClientCallsProcessFilesOnOurServerWithProgressAndLogsBeforeTheResult(string version)
     {
         var app = ServeCommand.Build(new ServeOptions("http://127.0.0.1:0", "/mcp", "/sse", Stateless: false, Conformance: false, Quiet: true));
         await app.StartAsync();
@@ -90,7 +90,7 @@ public sealed class CSharpSdkTests
     [TestCase(Protocol.Mcp.McpProtocolVersion.V2026_07_28)]
     [TestCase(Protocol.Mcp.McpProtocolVersion.V2025_11_25)]
     [TestCase(Protocol.Mcp.McpProtocolVersion.V2025_06_18)]
-    public async Task Our_client_calls_the_official_csharp_server_with_progress_and_logs_before_the_result(Protocol.Mcp.McpProtocolVersion version)
+    public async Task OurClientCallsTheOfficialCsharpServerWithProgressAndLogsBeforeTheResult(Protocol.Mcp.McpProtocolVersion version)
     {
         await using var server = await CSharpServerProcess.StartAsync();
         var events = new ConcurrentQueue<string>();

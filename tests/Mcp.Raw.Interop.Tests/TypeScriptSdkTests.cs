@@ -40,7 +40,7 @@ public sealed class TypeScriptSdkTests
     [TestCase("sdk1-server.mjs", McpProtocolVersion.V2025_11_25, McpProtocolVersion.V2026_07_28, "ts-sdk1")]
     [TestCase("sdk1-server.mjs", McpProtocolVersion.V2025_11_25, McpProtocolVersion.V2025_06_18, "ts-sdk1")]
     [TestCase("sdk2-server.mjs", McpProtocolVersion.V2026_07_28, McpProtocolVersion.V2026_07_28, "ts-sdk2")]
-    public async Task Our_client_calls_the_official_typescript_server_with_notifications_before_the_result(string script, McpProtocolVersion expected, McpProtocolVersion preferred, string serverName)
+    public async Task OurClientCallsTheOfficialTypescriptServerWithNotificationsBeforeTheResult(string script, McpProtocolVersion expected, McpProtocolVersion preferred, string serverName)
     {
         await using var server = await NodeServer.StartAsync(Path.Combine(s_home, script));
         var events = new ConcurrentQueue<string>();

@@ -8,7 +8,7 @@ namespace Mcp.Raw.Server.Tests;
 public sealed class DemoTests
 {
     [Test]
-    public async Task Process_files_notifies_per_item_before_the_result_in_a_2025_session()
+    public async Task ProcessFilesNotifiesPerItemBeforeTheResultInA2025Session()
     {
         await using var host = await DemoHost.StartAsync();
         var session = await host.InitializeAsync();
@@ -27,7 +27,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task Process_files_in_2026_07_28_sends_progress_and_logs_when_asked()
+    public async Task ProcessFilesIn20260728SendsProgressAndLogsWhenAsked()
     {
         await using var host = await DemoHost.StartAsync();
         var reply = await host.ModernAsync("tools/call", """{"name":"process_files","arguments":{"items":["x","y"],"delay_ms":1},"_meta":{"progressToken":7}}""", logLevel: "info");
@@ -37,7 +37,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task Process_files_notifications_arrive_while_the_tool_is_still_working()
+    public async Task ProcessFilesNotificationsArriveWhileTheToolIsStillWorking()
     {
         await using var host = await DemoHost.StartAsync();
         var session = await host.InitializeAsync();
@@ -79,7 +79,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task Closing_the_response_stream_cancels_a_2026_07_28_call()
+    public async Task ClosingTheResponseStreamCancelsA20260728Call()
     {
         await using var host = await DemoHost.StartAsync();
         var request = DemoHost.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow_count","arguments":{"count":1000,"delay_ms":20},"_meta":{"progressToken":1,"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""", version: DemoHost.Modern);
@@ -102,7 +102,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task A_slow_tool_does_not_block_other_requests_or_sessions()
+    public async Task ASlowToolDoesNotBlockOtherRequestsOrSessions()
     {
         await using var host = await DemoHost.StartAsync();
         var slowSession = await host.InitializeAsync();
@@ -123,7 +123,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task Progress_tool_sends_a_progress_then_a_log_per_step_then_done()
+    public async Task ProgressToolSendsAProgressThenALogPerStepThenDone()
     {
         await using var host = await DemoHost.StartAsync();
         var session = await host.InitializeAsync();
@@ -135,7 +135,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task Stateless_mode_serves_tools_without_a_session()
+    public async Task StatelessModeServesToolsWithoutASession()
     {
         await using var host = await DemoHost.StartAsync(stateless: true);
         var reply = await host.SendAsync(DemoHost.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"plain"}}}""", version: "2025-11-25"), HttpStatusCode.OK);
@@ -148,7 +148,7 @@ public sealed class DemoTests
     }
 
     [Test]
-    public async Task The_2024_11_05_transport_serves_the_same_tools()
+    public async Task The20241105TransportServesTheSameTools()
     {
         await using var host = await DemoHost.StartAsync();
         using var sse = await host.Client.GetAsync("/sse", HttpCompletionOption.ResponseHeadersRead);

@@ -200,7 +200,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task HttpSse2024Connections_HaveTheirOwnCap_503_AndSessionsStillWork_TR60_TR72()
+    public async Task HttpSse2024ConnectionsHaveTheirOwnCap503AndSessionsStillWorkTR60TR72()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxHttpSse2024Sessions = 2);
         var open = new List<HttpResponseMessage>();
@@ -227,7 +227,7 @@ public sealed class SessionSecurityTests
     }
 
     [Test]
-    public async Task RequestsInFlightPerSession_AreCapped_429_SV10()
+    public async Task RequestsInFlightPerSessionAreCapped429SV10()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxRequestsInFlightPerSession = 1);
         var id = await server.InitializeAsync();
