@@ -1,3 +1,5 @@
+// Over 400 lines by design: the one forward pass over a message object (its members, the params envelope picked out
+// on the way, the defects found) is one state machine on the hot path; split, its loop would cross files.
 using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;

@@ -1,3 +1,5 @@
+// Over 400 lines by design: one constant, one UTF-8 literal and one lookup arm per MCP method, a table that reads
+// best whole.
 using System.Diagnostics.CodeAnalysis;
 
 namespace Mcp.Raw.Protocol.Mcp;
