@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Mcp.Raw.Transport.Dispatch;
+
 namespace Mcp.Raw.Transport.Http;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal sealed partial class DeleteRequestHandler(ISessionStore sessions, Reque
         }
 
         var header = http.Request.Headers[McpHeaders.ProtocolVersion].ToString().AsSpan().Trim();
-        if (options.Value.Stateless || McpProtocolVersions.IsModernClaim(header))
+        if (options.Value.Stateless || EraClassifier.ClaimsModern(header))
         {
             await ErrorResponses.WriteAsync(http, RejectionReason.MethodNotAllowed, allow: "POST").ConfigureAwait(false);
             return;

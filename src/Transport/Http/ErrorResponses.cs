@@ -3,6 +3,8 @@ using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Microsoft.AspNetCore.Http;
 
+using Mcp.Raw.Transport.Dispatch;
+
 namespace Mcp.Raw.Transport.Http;
 
 /// <summary>Writes refusals: an HTTP status and a JSON-RPC error body (with the id when it could be read).</summary>
@@ -42,11 +44,7 @@ internal static class ErrorResponses
     /// <summary>-32022 with <c>data.supported</c> and <c>data.requested</c> (M-VR-02).</summary>
     public static Task WriteUnsupportedVersionAsync(HttpContext http, RequestId id, string requested, StreamableHttpOptions options)
     {
-        var data = new UnsupportedProtocolVersionErrorData
-        {
-            Supported = options.ModernVersions.Select(v => v.ToVersionString()).ToList(),
-            Requested = requested,
-        };
+        var data = EraClassifier.UnsupportedVersion(requested, options.ModernVersions);
         return WriteAsync(http, 400, static (w, o, s) => w.WriteError(o, s.id, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", s.data, McpJsonContext.Default.UnsupportedProtocolVersionErrorData), (id, data));
     }
 

@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Mcp.Raw.Transport.Dispatch;
+
 namespace Mcp.Raw.Transport.Http;
 
 /// <summary>
@@ -30,7 +32,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
         }
 
         var header = http.Request.Headers[McpHeaders.ProtocolVersion].ToString().AsSpan().Trim();
-        if (_options.Stateless || McpProtocolVersions.IsModernClaim(header))
+        if (_options.Stateless || EraClassifier.ClaimsModern(header))
         {
             // No standalone stream without sessions, and none in 2026-07-28 (TR-29, M-TR-23, M-TR-24).
             await ErrorResponses.WriteAsync(http, RejectionReason.MethodNotAllowed, allow: "POST").ConfigureAwait(false);

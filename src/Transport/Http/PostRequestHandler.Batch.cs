@@ -4,6 +4,8 @@ using Mcp.Raw.Transport.Sessions;
 using Mcp.Raw.Transport.Sse;
 using Microsoft.AspNetCore.Http;
 
+using Mcp.Raw.Transport.Dispatch;
+
 namespace Mcp.Raw.Transport.Http;
 
 internal sealed partial class PostRequestHandler
@@ -16,7 +18,7 @@ internal sealed partial class PostRequestHandler
     {
         McpSession? session = null;
         McpProtocolVersion version;
-        if (header is not null && !ProtocolVersionPolicy.IsServed(header, _options, out _))
+        if (header is not null && !EraClassifier.IsServed(header, _options.ModernVersions, out _))
         {
             await ErrorResponses.WriteAsync(http, RejectionReason.UnsupportedProtocolVersionHeader).ConfigureAwait(false);
             return;

@@ -4,6 +4,8 @@ using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Transport.Sse;
 using Microsoft.AspNetCore.Http;
 
+using Mcp.Raw.Transport.Dispatch;
+
 namespace Mcp.Raw.Transport.Http;
 
 internal sealed partial class PostRequestHandler
@@ -28,8 +30,7 @@ internal sealed partial class PostRequestHandler
 
         if (message.Envelope.ClientCapabilitiesKind != JsonValueKind.Object)
         {
-            await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidParams,
-                "Invalid params: params._meta[\"io.modelcontextprotocol/clientCapabilities\"] is required and must be an object.").ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(http, 400, message.Id, JsonRpcErrorCode.InvalidParams, EraClassifier.MissingCapabilities).ConfigureAwait(false);
             return;
         }
 

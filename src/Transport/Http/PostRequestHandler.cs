@@ -97,7 +97,7 @@ internal sealed partial class PostRequestHandler
         }
 
         var message = item.Message;
-        var era = ProtocolVersionPolicy.Classify(message, header, _options);
+        var era = EraClassifier.Classify(message, header, _options.ModernVersions);
         switch (era.Kind)
         {
             case EraDecisionKind.Refuse when era.ErrorCode == JsonRpcErrorCode.UnsupportedProtocolVersion:

@@ -2,6 +2,8 @@ using Mcp.Raw.Transport.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
+using Mcp.Raw.Transport.Dispatch;
+
 namespace Mcp.Raw.Transport.Security;
 
 /// <summary>
@@ -62,15 +64,15 @@ internal sealed partial class RejectionLog(ILogger<RejectionLog> logger, TimePro
             LogSuppressed(logger, suppressed, reason);
         }
 
-        var origin = ProtocolVersionPolicy.Shorten(request.Headers.Origin.ToString());
-        var host = ProtocolVersionPolicy.Shorten(request.Headers.Host.ToString());
+        var origin = EraClassifier.Shorten(request.Headers.Origin.ToString());
+        var host = EraClassifier.Shorten(request.Headers.Host.ToString());
         LogRefused(logger, request.Method, request.Path, status, reason, detail, remote, era, origin, host);
     }
 
     /// <summary>The era a refused request claimed, from its headers alone (the body may not have been read).</summary>
     private static string Era(HttpContext http)
     {
-        var version = ProtocolVersionPolicy.Shorten(http.Request.Headers[McpHeaders.ProtocolVersion].ToString());
+        var version = EraClassifier.Shorten(http.Request.Headers[McpHeaders.ProtocolVersion].ToString());
         if (version.Length > 0)
         {
             return version;

@@ -174,31 +174,30 @@ public sealed class StdioServerTransport : IAsyncDisposable
                 return;
         }
 
-        // A request: its era, then run it concurrently.
+        // A request: its era (the one classifier, by the body alone), then run it concurrently.
+        var era = EraClassifier.ClassifyHeaderless(message, EraClassifier.DefaultModernVersions);
         McpProtocolVersion version;
         McpSession? session;
-        if (message.Envelope.HasProtocolVersion && message.Envelope.GetProtocolVersionString() is { } claimed && McpProtocolVersions.IsModernClaim(claimed))
+        switch (era.Kind)
         {
-            if (!McpProtocolVersions.TryParse(claimed, out version) || !version.IsModern())
-            {
+            case EraDecisionKind.Refuse:
                 await WriteAsync(static (w, o, s) => w.WriteError(o, s.Id, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", s.Data, McpJsonContext.Default.UnsupportedProtocolVersionErrorData),
-                    (message.Id, Data: new UnsupportedProtocolVersionErrorData { Supported = [.. McpProtocolVersions.All.OrderDescending().Select(v => v.ToVersionString())], Requested = claimed })).ConfigureAwait(false);
+                    (message.Id, Data: EraClassifier.UnsupportedVersion(era.Requested!, EraClassifier.DefaultModernVersions))).ConfigureAwait(false);
                 return;
-            }
+            case EraDecisionKind.Modern2026:
+                if (message.Envelope.ClientCapabilitiesKind != System.Text.Json.JsonValueKind.Object)
+                {
+                    await WriteAsync(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidParams, EraClassifier.MissingCapabilities), message.Id).ConfigureAwait(false);
+                    return;
+                }
 
-            if (message.Envelope.ClientCapabilitiesKind != System.Text.Json.JsonValueKind.Object)
-            {
-                // M-RQ-01: every 2026-07-28 request declares its capabilities ({} for none).
-                await WriteAsync(static (w, o, id) => w.WriteError(o, id, JsonRpcErrorCode.InvalidParams, "Invalid params: _meta[\"io.modelcontextprotocol/clientCapabilities\"] must be an object."), message.Id).ConfigureAwait(false);
-                return;
-            }
-
-            session = null;
-        }
-        else
-        {
-            version = message.Method == McpMethod.Initialize ? McpProtocolVersions.DefaultWithoutHeader : Session.ProtocolVersion;
-            session = Session;
+                version = era.Version;
+                session = null;
+                break;
+            default:
+                version = message.Method == McpMethod.Initialize ? McpProtocolVersions.DefaultWithoutHeader : Session.ProtocolVersion;
+                session = Session;
+                break;
         }
 
         var inFlight = new InFlightRequest(Session.Ended);

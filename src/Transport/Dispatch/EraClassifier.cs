@@ -1,16 +1,23 @@
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 
-namespace Mcp.Raw.Transport.Http;
+namespace Mcp.Raw.Transport.Dispatch;
 
 /// <summary>
-/// Decides per POST which era serves a message: the classification ladder of M-VR-08, in one place. Accepts
-/// header-first (C#) and body-first (TypeScript) clients alike; every disagreement between header and body is an
-/// error, never a guess.
+/// Which era serves a message, in one place for every transport: a POST by the classification ladder of M-VR-08
+/// (header-first and body-first clients alike; every disagreement between header and body is an error, never a
+/// guess), a stdio line by its body alone, and a GET or DELETE by its header (2026-07-28 has neither).
 /// </summary>
-internal static class ProtocolVersionPolicy
+internal static class EraClassifier
 {
-    public static EraDecision Classify(in JsonRpcMessage message, string? header, StreamableHttpOptions options)
+    /// <summary>The versions served through the 2026-07-28 envelope where no options say otherwise (stdio).</summary>
+    public static readonly IReadOnlyList<McpProtocolVersion> DefaultModernVersions = [.. McpProtocolVersions.All.Where(v => v.IsModern()).OrderDescending()];
+
+    /// <summary>M-RQ-01: every 2026-07-28 request declares its capabilities (<c>{}</c> for none).</summary>
+    public const string MissingCapabilities = "Invalid params: params._meta[\"io.modelcontextprotocol/clientCapabilities\"] is required and must be an object.";
+
+    /// <summary>A POSTed message, with its <c>MCP-Protocol-Version</c> header (M-VR-08).</summary>
+    public static EraDecision Classify(in JsonRpcMessage message, string? header, IList<McpProtocolVersion> modernVersions)
     {
         var envelope = message.Envelope;
         var hasClaim = envelope.HasProtocolVersion;
@@ -32,7 +39,7 @@ internal static class ProtocolVersionPolicy
 
         // Step 5: a header naming a version we do not serve.
         var headerVersion = McpProtocolVersion.Unknown;
-        if (header is not null && !IsServed(header, options, out headerVersion))
+        if (header is not null && !IsServed(header, modernVersions, out headerVersion))
         {
             if (hasClaim || headerIsModern || McpProtocolVersions.IsDateLike(header))
             {
@@ -55,7 +62,7 @@ internal static class ProtocolVersionPolicy
                 return EraDecision.Refuse(400, JsonRpcErrorCode.HeaderMismatch, "Header mismatch: MCP-Protocol-Version does not equal params._meta's protocol version.");
             }
 
-            if (!headerVersion.IsModern() || !options.ModernVersions.Contains(headerVersion))
+            if (!headerVersion.IsModern() || !modernVersions.Contains(headerVersion))
             {
                 // A 2025 session-era version inside the envelope is not served (M-VR-20).
                 return EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: header);
@@ -87,16 +94,42 @@ internal static class ProtocolVersionPolicy
         return EraDecision.Sessions2025(headerVersion);
     }
 
+    /// <summary>
+    /// A stdio line: no header, so the body decides. A 2026-07-28 claim in <c>_meta</c> is served statelessly when
+    /// the version is served; anything else follows the connection's 2025 session.
+    /// </summary>
+    public static EraDecision ClassifyHeaderless(in JsonRpcMessage message, IReadOnlyList<McpProtocolVersion> modernVersions)
+    {
+        if (message.Envelope.HasProtocolVersion && message.Envelope.GetProtocolVersionString() is { } claimed && McpProtocolVersions.IsModernClaim(claimed))
+        {
+            return McpProtocolVersions.TryParse(claimed, out var version) && version.IsModern() && modernVersions.Contains(version)
+                ? EraDecision.Modern2026(version)
+                : EraDecision.Refuse(400, JsonRpcErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", requested: claimed);
+        }
+
+        return EraDecision.Sessions2025(McpProtocolVersion.Unknown);
+    }
+
+    /// <summary>A GET or DELETE: whether it claims 2026-07-28, which has neither (M-TR-23, M-TR-24).</summary>
+    public static bool ClaimsModern(ReadOnlySpan<char> header) => McpProtocolVersions.IsModernClaim(header);
+
     /// <summary>Whether a header names a version this server serves; the version when known.</summary>
-    public static bool IsServed(string header, StreamableHttpOptions options, out McpProtocolVersion version)
+    public static bool IsServed(string header, IList<McpProtocolVersion> modernVersions, out McpProtocolVersion version)
     {
         if (!McpProtocolVersions.TryParse(header, out version))
         {
             return false;
         }
 
-        return !version.IsModern() || options.ModernVersions.Contains(version);
+        return !version.IsModern() || modernVersions.Contains(version);
     }
+
+    /// <summary>The data of a -32022 error: the 2026-07-28-era versions served, and the one asked for (M-VR-02).</summary>
+    public static UnsupportedProtocolVersionErrorData UnsupportedVersion(string requested, IEnumerable<McpProtocolVersion> modernVersions) => new()
+    {
+        Supported = [.. modernVersions.Select(v => v.ToVersionString())],
+        Requested = requested,
+    };
 
     private static bool InitializeParamsVersionDiffers(in JsonRpcMessage message, string header)
     {

@@ -1,8 +1,8 @@
 using Mcp.Raw.Protocol.Mcp;
 
-namespace Mcp.Raw.Transport.Http;
+namespace Mcp.Raw.Transport.Dispatch;
 
-/// <summary>What <see cref="ProtocolVersionPolicy"/> decided for one POSTed message.</summary>
+/// <summary>What <see cref="EraClassifier"/> decided for one message.</summary>
 internal readonly record struct EraDecision(EraDecisionKind Kind, McpProtocolVersion Version, int HttpStatus = 200, int ErrorCode = 0, string? ErrorMessage = null, string? Requested = null)
 {
     public static EraDecision Sessions2025(McpProtocolVersion version) => new(EraDecisionKind.Sessions2025, version);
