@@ -3,6 +3,7 @@ using System.Text.Json;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 
 namespace Mcp.Raw.LoadHost;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Mcp.Raw.LoadHost;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 
 // Load host for benchmarks/load: "mcp" serves the transport with the load workloads' echo and progress tools;
 // "raw" is the ceiling, raw Kestrel whose POST handler reads the body and writes a fixed result of the same size.

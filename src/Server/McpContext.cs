@@ -4,6 +4,7 @@ using System.Text.Json;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 using Mcp.Raw.Transport.Sessions;
 
 namespace Mcp.Raw.Server;

@@ -1,5 +1,6 @@
 using Mcp.Raw.Server;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

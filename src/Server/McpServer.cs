@@ -12,6 +12,7 @@ using Mcp.Raw.Server.Features.Subscriptions;
 using Mcp.Raw.Server.Features.Tools;
 using Mcp.Raw.Server.Sessions;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

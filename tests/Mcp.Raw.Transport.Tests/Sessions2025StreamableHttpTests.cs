@@ -1,7 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mcp.Raw.Transport.Tests;
 
@@ -386,8 +388,23 @@ public sealed class Sessions2025StreamableHttpTests
     [Test]
     public async Task StandaloneGet_ReplacedWhenPreviousClientIsGone_EdgeCase1()
     {
-        var id = await _server.InitializeAsync();
-        using (var client = TestHttp.CreateClient(_server.BaseAddress))
+        // The server's end of the first GET is observed, not waited for: the handler has returned (and let go of the
+        // session's stream slot) when the middleware after it runs.
+        var firstGetEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestServer.StartAsync(null, null, app =>
+        {
+            app.Use(async (http, next) =>
+            {
+                await next(http);
+                if (HttpMethods.IsGet(http.Request.Method))
+                {
+                    firstGetEnded.TrySetResult();
+                }
+            });
+            app.MapMcpRaw("/mcp");
+        });
+        var id = await server.InitializeAsync();
+        using (var client = TestHttp.CreateClient(server.BaseAddress))
         {
             using var get = new HttpRequestMessage(HttpMethod.Get, "/mcp");
             get.Headers.Add("Mcp-Session-Id", id);
@@ -397,20 +414,12 @@ public sealed class Sessions2025StreamableHttpTests
         }
 
         // The first connection is gone; a new GET must not be locked out.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        HttpStatusCode status;
-        do
-        {
-            await Task.Delay(100);
-            using var get2 = new HttpRequestMessage(HttpMethod.Get, "/mcp");
-            get2.Headers.Add("Mcp-Session-Id", id);
-            get2.Headers.Add("Accept", "text/event-stream");
-            using var second = await _server.Client.SendAsync(get2, HttpCompletionOption.ResponseHeadersRead);
-            status = second.StatusCode;
-        }
-        while (status == HttpStatusCode.Conflict && DateTime.UtcNow < deadline);
-
-        status.Should().Be(HttpStatusCode.OK);
+        await firstGetEnded.Task.WaitAsync(TestContext.CurrentContext.CancellationToken);
+        using var get2 = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        get2.Headers.Add("Mcp-Session-Id", id);
+        get2.Headers.Add("Accept", "text/event-stream");
+        using var second = await server.Client.SendAsync(get2, HttpCompletionOption.ResponseHeadersRead);
+        second.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

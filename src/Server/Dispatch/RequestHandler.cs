@@ -1,5 +1,6 @@
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 
 namespace Mcp.Raw.Server.Dispatch;
 

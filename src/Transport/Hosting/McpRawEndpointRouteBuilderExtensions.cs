@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Authentication;
+using Mcp.Raw.Transport.Endpoints;
+using Mcp.Raw.Transport.Handling;
 using Mcp.Raw.Transport.Hosting;
 using Mcp.Raw.Transport.Http;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,9 @@
-using Mcp.Raw.Transport.Dispatch;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Dispatch;
+using Mcp.Raw.Transport.Endpoints;
 using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Handling;
+using Mcp.Raw.Transport.Hosting;
 using Mcp.Raw.Transport.Http;
 using Mcp.Raw.Transport.Security;
 using Mcp.Raw.Transport.Sessions;

@@ -24,7 +24,7 @@ internal static class ErrorResponses
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (http.RequestServices?.GetService(typeof(Security.RejectionLog)) is Security.RejectionLog log)
+        if (http.RequestServices?.GetService(typeof(RejectionLog)) is RejectionLog log)
         {
             log.Log(http, reason, status);
         }

@@ -17,17 +17,17 @@ internal sealed class RequestGuard(IOptions<StreamableHttpOptions> options)
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _allowedHostValues = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Returns the rejection, or null when the request may proceed. The caller writes and logs the refusal.</summary>
-    public Http.RejectionReason? Check(HttpContext http)
+    public RejectionReason? Check(HttpContext http)
     {
         var origin = http.Request.Headers.Origin.ToString();
         if (origin.Length > 0 && !IsAllowedOrigin(origin))
         {
-            return Http.RejectionReason.OriginNotAllowed;
+            return RejectionReason.OriginNotAllowed;
         }
 
         if (_options.EnforceLoopbackHost && !IsAllowedHostValue(http.Request.Headers.Host.ToString(), http) && Loopback.IsLoopback(http.Connection.LocalIpAddress))
         {
-            return Http.RejectionReason.HostNotAllowed;
+            return RejectionReason.HostNotAllowed;
         }
 
         return null;

@@ -1,5 +1,6 @@
 using Mcp.Raw.Protocol.Buffers;
 using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Transport.Dispatch;
 
 namespace Mcp.Raw.Transport.Sse;
 

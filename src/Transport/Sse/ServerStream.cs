@@ -3,8 +3,10 @@ using System.Text;
 using Mcp.Raw.Protocol.Buffers;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Sse;
+using Mcp.Raw.Transport.Dispatch;
 using Mcp.Raw.Transport.Events;
 using Mcp.Raw.Transport.Http;
+using Mcp.Raw.Transport.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -18,7 +20,7 @@ namespace Mcp.Raw.Transport.Sse;
 /// by one gate, and touches the pending bytes only under the append lock too. Resumable streams (2025 sessions) give every event an id and append it to the event store first, so a
 /// dropped connection loses nothing: the stream goes on in the store and a GET with <c>Last-Event-ID</c> resumes it.
 /// </summary>
-internal sealed partial class ServerStream : IResponseSink, IAsyncDisposable, IThreadPoolWorkItem
+internal sealed partial class ServerStream : IResponseSink, IStandaloneStream, IAsyncDisposable, IThreadPoolWorkItem
 {
     private enum Mode
     {

@@ -1,10 +1,13 @@
+using Mcp.Raw.Transport.Dispatch;
+using Mcp.Raw.Transport.Sessions;
+
 namespace Mcp.Raw.Transport.Sse;
 
 /// <summary>
 /// The 2024-11-05 HTTP+SSE transport: every message of every request, responses included, is an event on the one
 /// SSE connection (TR-71); answering a request does not end it.
 /// </summary>
-internal sealed class SharedStreamSink(ServerStream shared) : IResponseSink
+internal sealed class SharedStreamSink(IStandaloneStream shared) : IResponseSink
 {
     public bool HasResponded { get; private set; }
 

@@ -3,6 +3,7 @@ using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
 using Mcp.Raw.Server.Sessions;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.Logging;
 
 namespace Mcp.Raw.Server.Features.Lifecycle;

@@ -1,6 +1,7 @@
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 
 namespace Mcp.Raw.Server.Features.Lifecycle;
 

@@ -3,6 +3,7 @@ using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Sessions;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 
 namespace Mcp.Raw.Server.Features.Logging;
 

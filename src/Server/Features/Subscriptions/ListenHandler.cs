@@ -4,7 +4,8 @@ using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
 using Mcp.Raw.Transport;
-using Mcp.Raw.Transport.Security;
+using Mcp.Raw.Transport.Handling;
+using Mcp.Raw.Transport.Sessions;
 
 namespace Mcp.Raw.Server.Features.Subscriptions;
 

@@ -5,6 +5,7 @@ using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
 using Mcp.Raw.Server.Features.InputRounds;
 using Mcp.Raw.Transport;
+using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.Logging;
 
 namespace Mcp.Raw.Server.Features.Tools;

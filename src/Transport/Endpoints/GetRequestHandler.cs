@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Text;
+
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Protocol.Sse;
+using Mcp.Raw.Transport.Dispatch;
+using Mcp.Raw.Transport.Events;
+using Mcp.Raw.Transport.Http;
+using Mcp.Raw.Transport.Security;
+using Mcp.Raw.Transport.Sessions;
+using Mcp.Raw.Transport.Sse;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mcp.Raw.Transport.Endpoints;
+
+/// <summary>
+/// GET on the MCP endpoint: the session's standalone stream (TR-27..TR-34), or with <c>Last-Event-ID</c> the resumption
+/// of a stream of that session (TR-40..TR-44): exactly the missed events of that one stream, in order, then the rest live.
+/// </summary>
+internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventStore events, RequestGuard guard, IOptions<StreamableHttpOptions> options, ILogger<GetRequestHandler> logger)
+{
+    private readonly StreamableHttpOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (guard.Check(http) is { } refused)
+        {
+            await ErrorResponses.WriteAsync(http, refused).ConfigureAwait(false);
+            return;
+        }
+
+        var header = http.Request.Headers[McpHeaders.ProtocolVersion].ToString().AsSpan().Trim();
+        if (_options.Stateless || EraClassifier.ClaimsModern(header))
+        {
+            // No standalone stream without sessions, and none in 2026-07-28 (TR-29, M-TR-23, M-TR-24).
+            await ErrorResponses.WriteAsync(http, RejectionReason.MethodNotAllowed, allow: "POST").ConfigureAwait(false);
+            return;
+        }
+
+        if ((ContentNegotiation.ParseAccept(http.Request.Headers.Accept) & ContentNegotiation.Accepts.EventStream) == 0)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.EventStreamNotAccepted).ConfigureAwait(false);
+            return;
+        }
+
+        if (await SessionLookup.FindAsync(http, sessions).ConfigureAwait(false) is not { } session)
+        {
+            return;
+        }
+
+        var lastEventId = http.Request.Headers[McpHeaders.LastEventId].ToString();
+        if (lastEventId.Length > 0)
+        {
+            await ResumeAsync(http, session, lastEventId).ConfigureAwait(false);
+        }
+        else
+        {
+            await StandaloneAsync(http, session).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StandaloneAsync(HttpContext http, McpSession session)
+    {
+        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, events,
+            new StreamKey(session.Tag, McpSession.StandaloneStreamId), session.ProtocolVersion.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds);
+        lock (session.StandaloneLock)
+        {
+            // One standalone stream per session; a stale one (its client gone) is replaced rather than blocking
+            // every reconnect with 409 (TR-33, edge case 1).
+            if (session.Standalone is { IsClientGone: false })
+            {
+                stream = null;
+            }
+            else
+            {
+                session.Standalone = stream;
+            }
+        }
+
+        if (stream is null)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.StreamConflict).ConfigureAwait(false);
+            return;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                await stream.StartAsync().ConfigureAwait(false);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Ended);
+                await KeepAliveUntilEndAsync(stream, stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (session.StandaloneLock)
+                {
+                    if (ReferenceEquals(session.Standalone, stream))
+                    {
+                        session.Standalone = null;
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task KeepAliveUntilEndAsync(ServerStream stream, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.KeepAliveInterval);
+        var ended = stream.Ended;
+        while (!stop.IsCancellationRequested && !ended.IsCompleted)
+        {
+            var tick = timer.WaitForNextTickAsync(stop).AsTask();
+            var done = await Task.WhenAny(tick, ended).ConfigureAwait(false);
+            if (done == ended || tick.IsCanceled)
+            {
+                break;
+            }
+
+            await stream.KeepAliveAsync().ConfigureAwait(false);
+            if (stream.IsClientGone)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task ResumeAsync(HttpContext http, McpSession session, string lastEventId)
+    {
+        // An id of another session is treated as unknown: never replayed (TR-42, TR-43a, SEC-12).
+        if (!StreamEventId.TryParse(lastEventId, out var parsed) || parsed.Value.Stream.SessionTag != session.Tag)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.UnknownLastEventId).ConfigureAwait(false);
+            return;
+        }
+
+        var id = parsed.Value;
+        IEventStreamReader? reader;
+        try
+        {
+            reader = await events.OpenAsync(id.Stream, id.Sequence, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (EventsLostException)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.EventsNoLongerAvailable).ConfigureAwait(false);
+            return;
+        }
+
+        if (reader is null)
+        {
+            await ErrorResponses.WriteAsync(http, RejectionReason.UnknownLastEventId).ConfigureAwait(false);
+            return;
+        }
+
+        LogResumed(logger, id.Stream.StreamId, id.Sequence);
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.ContentEncoding = "identity";
+        response.Headers[McpHeaders.AccelBuffering] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Ended);
+        var body = response.BodyWriter;
+        if (session.ProtocolVersion.Supports(McpFeatures.PrimingEvents))
+        {
+            SseFrameWriter.WriteRetry(body, (int)_options.RetryInterval.TotalMilliseconds);
+        }
+
+        try
+        {
+            await body.FlushAsync(stop.Token).ConfigureAwait(false);
+            while (true)
+            {
+                using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                keepAlive.CancelAfter(_options.KeepAliveInterval);
+                bool more;
+                try
+                {
+                    more = await reader.WaitToReadAsync(keepAlive.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    SseFrameWriter.WriteComment(body, "keep-alive"u8);
+                    if ((await body.FlushAsync(stop.Token).ConfigureAwait(false)).IsCompleted)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (!more)
+                {
+                    // The stream finished (its response was delivered): end after the remaining events (TR-44).
+                    return;
+                }
+
+                while (reader.TryWriteNext(body))
+                {
+                }
+
+                if ((await body.FlushAsync(stop.Token).ConfigureAwait(false)).IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client left again, or the session ended; it may resume once more.
+        }
+        catch (EventsLostException)
+        {
+            // The reader fell behind the retention bound: end the stream so the client sees it rather than a gap.
+            LogReplayOverrun(logger, id.Stream.StreamId);
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Stream {StreamId} resumed after event {Sequence}.")]
+    private static partial void LogResumed(ILogger logger, long streamId, long sequence);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Stream {StreamId}: the resumed reader fell behind the retained events; the stream was ended.")]
+    private static partial void LogReplayOverrun(ILogger logger, long streamId);
+}
