@@ -134,13 +134,8 @@ public sealed class ClientTests
             return ValueTask.CompletedTask;
         }, cancel.Token);
         await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (host.Stats.Snapshot().Cancelled == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        host.Stats.Snapshot().Cancelled.Should().Be(1, version.IsModern() ? "closing the stream cancels (2026-07-28)" : "notifications/cancelled reached the server (UT-08)");
+        var settled = await host.Stats.WaitForAsync(s => s.Cancelled > 0 || s.Completed > 0, TestContext.CurrentContext.CancellationToken);
+        settled.Cancelled.Should().Be(1, version.IsModern() ? "closing the stream cancels (2026-07-28)" : "notifications/cancelled reached the server (UT-08)");
     }
 
     [Test]

@@ -92,13 +92,8 @@ public sealed class DemoTests
         response.Dispose();
         request.Dispose();
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (host.Stats.Snapshot().Cancelled == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        host.Stats.Snapshot().Should().Be(new Cli.Serve.SlowCountSnapshot(1, 0, 1, 0));
+        var settled = await host.Stats.WaitForAsync(s => s.Cancelled > 0 || s.Completed > 0, TestContext.CurrentContext.CancellationToken);
+        settled.Should().Be(new Cli.Serve.SlowCountSnapshot(1, 0, 1, 0));
     }
 
     [Test]
@@ -108,11 +103,7 @@ public sealed class DemoTests
         var slowSession = await host.InitializeAsync();
         var slow = host.RequestAsync(slowSession, "tools/call", """{"name":"slow_count","arguments":{"count":50,"delay_ms":100}}""");
         var other = await host.InitializeAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (host.Stats.Snapshot().Running == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await host.Stats.WaitForAsync(s => s.Running > 0, TestContext.CurrentContext.CancellationToken);
 
         var echo = await host.RequestAsync(other, "tools/call", """{"name":"echo","arguments":{"text":"hi"}}""");
         Reply.Text(echo.Result).Should().Be("hi");
@@ -194,17 +185,9 @@ public sealed class DemoTests
 
     private static async Task<JsonNode> StatsAsync(DemoHost host, string session)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var reply = await host.RequestAsync(session, "tools/call", """{"name":"slow_count_stats","arguments":{}}""");
-            var stats = reply.Result["structuredContent"]!;
-            if ((int)stats["running"]! == 0 || DateTime.UtcNow > deadline)
-            {
-                return stats;
-            }
-
-            await Task.Delay(20);
-        }
+        // Once no call runs (an event of the counters), the stats tool reports it over HTTP.
+        await host.Stats.WaitForAsync(s => s.Running == 0, TestContext.CurrentContext.CancellationToken);
+        var reply = await host.RequestAsync(session, "tools/call", """{"name":"slow_count_stats","arguments":{}}""");
+        return reply.Result["structuredContent"]!;
     }
 }

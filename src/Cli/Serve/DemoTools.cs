@@ -83,21 +83,23 @@ internal static class DemoTools
     }
 }
 
-/// <summary>slow_count's counters, so cancellation can be observed from outside.</summary>
+/// <summary>slow_count's counters, so cancellation can be observed from outside (and awaited, in tests).</summary>
 internal sealed class DemoStats
 {
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _started;
     private long _completed;
     private long _cancelled;
     private long _failed;
 
-    public void Started() => Interlocked.Increment(ref _started);
+    public void Started() => Changed(ref _started);
 
-    public void Completed() => Interlocked.Increment(ref _completed);
+    public void Completed() => Changed(ref _completed);
 
-    public void Cancelled() => Interlocked.Increment(ref _cancelled);
+    public void Cancelled() => Changed(ref _cancelled);
 
-    public void Failed() => Interlocked.Increment(ref _failed);
+    public void Failed() => Changed(ref _failed);
 
     public SlowCountSnapshot Snapshot()
     {
@@ -106,6 +108,40 @@ internal sealed class DemoStats
         var cancelled = Interlocked.Read(ref _cancelled);
         var failed = Interlocked.Read(ref _failed);
         return new SlowCountSnapshot(started, completed, cancelled, started - completed - cancelled - failed);
+    }
+
+    /// <summary>The first snapshot that meets <paramref name="condition"/>, taken when a counter changes.</summary>
+    public async Task<SlowCountSnapshot> WaitForAsync(Func<SlowCountSnapshot, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                changed = _changed.Task;
+            }
+
+            var snapshot = Snapshot();
+            if (condition(snapshot))
+            {
+                return snapshot;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Changed(ref long counter)
+    {
+        Interlocked.Increment(ref counter);
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
     }
 }
 
