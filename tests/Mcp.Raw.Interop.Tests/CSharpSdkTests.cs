@@ -34,6 +34,17 @@ public sealed class CSharpSdkTests
         {
             var url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
             var events = new ConcurrentQueue<string>();
+            var expected = version != "2026-07-28" ? 4 : 2;
+            var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void Record(string e)
+            {
+                events.Enqueue(e);
+                if (events.Count >= expected)
+                {
+                    allArrived.TrySetResult();
+                }
+            }
+
             var wire = new WireRecorder();
             using var http = new HttpClient(wire);
             var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = url, TransportMode = HttpTransportMode.StreamableHttp }, http);
@@ -43,7 +54,7 @@ public sealed class CSharpSdkTests
 #pragma warning disable MCP9005 // logging is deprecated in 2026-07-28; still what 2025 clients use
             await using var logs = client.RegisterNotificationHandler(NotificationMethods.LoggingMessageNotification, (n, _) =>
             {
-                events.Enqueue("log " + n.Params!["data"]!.GetValue<string>());
+                Record("log " + n.Params!["data"]!.GetValue<string>());
                 return ValueTask.CompletedTask;
             });
             if (version != "2026-07-28")
@@ -52,7 +63,7 @@ public sealed class CSharpSdkTests
             }
 #pragma warning restore MCP9005
 
-            var progress = new SyncProgress(p => events.Enqueue("progress " + p.Progress));
+            var progress = new SyncProgress(p => Record("progress " + p.Progress));
             var result = await client.CallToolAsync("process_files", new Dictionary<string, object?> { ["items"] = new[] { "a.txt", "b.txt" }, ["delay_ms"] = 50 }, progress);
             ((TextContentBlock)result.Content[0]).Text.Should().Be("Processed 2 items: a.txt, b.txt");
 
@@ -66,12 +77,8 @@ public sealed class CSharpSdkTests
                 body.LastIndexOf("Processing b.txt (2/2)", StringComparison.Ordinal).Should().BeInRange(0, resultAt);
             }
 
-            var deadline = DateTime.UtcNow.AddSeconds(5);
-            var expected = version != "2026-07-28" ? 4 : 2;
-            while (events.Count < expected && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(10);
-            }
+            // The SDK runs notification handlers concurrently: the test waits for the last of them to have run.
+            await allArrived.Task.WaitAsync(TestContext.CurrentContext.CancellationToken);
 
             var order = events.ToList();
             order.Where(e => e.StartsWith("progress", StringComparison.Ordinal)).Should().BeEquivalentTo("progress 1", "progress 2");

@@ -260,13 +260,9 @@ public sealed class ModernServerTests
         var listen = await ListenAsync("""{"toolsListChanged":true}""", id: 11, host);
         await listen.NextAsync();
         host.Server.ListenerCount.Should().Be(1);
+        var closed = host.Server.Listeners.NextClose;
         listen.Dispose();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (host.Server.ListenerCount > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        await closed.WaitAsync(TestContext.CurrentContext.CancellationToken);
         host.Server.ListenerCount.Should().Be(0);
     }
 

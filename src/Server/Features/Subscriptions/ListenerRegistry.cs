@@ -12,8 +12,21 @@ internal sealed class ListenerRegistry(McpServerOptions options)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _perPrincipal = new(StringComparer.Ordinal);
     private int _open;
+    private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Count => _listeners.Count;
+
+    /// <summary>Completes when the next stream is closed (its slot free): read it before closing one, then await it.</summary>
+    public Task NextClose
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closed.Task;
+            }
+        }
+    }
 
     public ICollection<Listener> Open => _listeners.Keys;
 
@@ -53,8 +66,11 @@ internal sealed class ListenerRegistry(McpServerOptions options)
             _listeners.TryRemove(listener, out _);
         }
 
+        TaskCompletionSource closed;
         lock (_lock)
         {
+            closed = _closed;
+            _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _open--;
             if (principal is not null && _perPrincipal.TryGetValue(principal, out var held))
             {
@@ -68,6 +84,8 @@ internal sealed class ListenerRegistry(McpServerOptions options)
                 }
             }
         }
+
+        closed.TrySetResult();
     }
 }
 
