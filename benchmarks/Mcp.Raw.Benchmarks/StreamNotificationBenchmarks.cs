@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using BenchmarkDotNet.Attributes;
 using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Testing;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Events;
 using Mcp.Raw.Transport.Http;
@@ -39,7 +40,7 @@ public class StreamNotificationBenchmarks
         // object per block, which again is the pipe's cost.
         _pipe = new Pipe(new PipeOptions(pool: new BlockPool(), readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
         var http = new DefaultHttpContext();
-        http.Features.Set<IHttpResponseBodyFeature>(new PipeBody(_pipe.Writer));
+        http.Features.Set<IHttpResponseBodyFeature>(new PipeResponseBody(_pipe.Writer));
         var store = Resumable ? new InMemoryEventStore(Options.Create(new StreamableHttpOptions())) : null;
         _stream = new ServerStream(http, ContentNegotiation.Accepts.Both, store, new StreamKey("tag", 1), priming: Resumable, retryMilliseconds: 1000);
         _drain = DrainAsync(_pipe.Reader);
@@ -81,24 +82,6 @@ public class StreamNotificationBenchmarks
                 return;
             }
         }
-    }
-
-    /// <summary>A response body that is a pipe, as Kestrel's is.</summary>
-    private sealed class PipeBody(PipeWriter writer) : IHttpResponseBodyFeature
-    {
-        public Stream Stream => throw new NotSupportedException();
-
-        public PipeWriter Writer => writer;
-
-        public void DisableBuffering()
-        {
-        }
-
-        public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task CompleteAsync() => writer.CompleteAsync().AsTask();
     }
 
     /// <summary>A memory pool that reuses its blocks and their owners, like Kestrel's pinned block pool.</summary>

@@ -28,7 +28,7 @@ public sealed class ServerStreamConcurrencyTests
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var http = new DefaultHttpContext();
-        http.Features.Set<IHttpResponseBodyFeature>(new PipeBody(pipe.Writer));
+        http.Features.Set<IHttpResponseBodyFeature>(new PipeResponseBody(pipe.Writer));
         var store = resumable ? new InMemoryEventStore(Options.Create(new StreamableHttpOptions { MaxEventsPerStream = 100_000, MaxEventBytesPerStream = 64 << 20 })) : null;
         var key = new StreamKey("tag", 1);
         var stream = new ServerStream(http, ContentNegotiation.Accepts.Both, store, key, priming: resumable, retryMilliseconds: 1000);
@@ -140,22 +140,5 @@ public sealed class ServerStreamConcurrencyTests
         }
 
         return events;
-    }
-
-    private sealed class PipeBody(PipeWriter writer) : IHttpResponseBodyFeature
-    {
-        public Stream Stream => throw new NotSupportedException();
-
-        public PipeWriter Writer => writer;
-
-        public void DisableBuffering()
-        {
-        }
-
-        public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task CompleteAsync() => writer.CompleteAsync().AsTask();
     }
 }
