@@ -1,30 +1,29 @@
+using System.Text.Json.Serialization.Metadata;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
-using Mcp.Raw.Transport;
-using Mcp.Raw.Transport.Handling;
 
 namespace Mcp.Raw.Server.Features.Resources;
 
 /// <summary><c>resources/templates/list</c> (SV-17, UT-26).</summary>
-internal sealed class ListResourceTemplatesHandler(McpServer server) : RequestHandler(server)
+internal sealed class ListResourceTemplatesHandler(McpServer server) : ListHandler<McpServerResourceTemplate, ResourceTemplate, ListResourceTemplatesResult>(server)
 {
     public override McpMethod Method => McpMethod.ResourcesTemplatesList;
 
     public override bool IsAvailable => Server.HasResources;
 
-    public override async Task HandleAsync(McpRequestContext context)
+    protected override IReadOnlyList<McpServerResourceTemplate> Items => Server.ResourceTemplates.Items;
+
+    protected override JsonTypeInfo<ListResourceTemplatesResult> ResultTypeInfo => McpJsonContext.Default.ListResourceTemplatesResult;
+
+    protected override ResourceTemplate DefinitionOf(McpServerResourceTemplate primitive) => primitive.Definition;
+
+    protected override ListResourceTemplatesResult ResultOf(ListPage<ResourceTemplate> page) => new()
     {
-        var items = Server.ResourceTemplates.Items;
-        var (start, end, next) = Pagination.Page(context, items.Count, Server.Options.PageSize);
-        var modern = context.IsModern;
-        await context.RespondAsync(new ListResourceTemplatesResult
-        {
-            ResourceTemplates = [.. items.Skip(start).Take(end - start).Select(p => p.Definition)],
-            NextCursor = next,
-            ResultType = modern ? ResultTypes.Complete : null,
-            TtlMs = modern ? Server.ListTtl : null,
-            CacheScope = modern ? Server.Options.CacheScope : null,
-            Meta = modern ? Server.ServerInfoMeta : null,
-        }, McpJsonContext.Default.ListResourceTemplatesResult).ConfigureAwait(false);
-    }
+        ResourceTemplates = page.Items,
+        NextCursor = page.NextCursor,
+        ResultType = page.ResultType,
+        TtlMs = page.TtlMs,
+        CacheScope = page.CacheScope,
+        Meta = page.Meta,
+    };
 }
