@@ -8,12 +8,11 @@
 #   0.1.16           --suite all                                   the 32 scenarios of 2025-06-18 / 2025-11-25
 #   0.2.0-alpha.12   the server scenarios 2026-07-28 requires      (list --server --requirements 2026-07-28)
 #                    plus the unscored ones we pass: json-schema-2020-12, http-header-validation,
-#                    http-custom-header-server-validation.
+#                    http-custom-header-server-validation, and the ten tasks-* scenarios of the tasks extension
+#                    (io.modelcontextprotocol/tasks, SEP-2663; the suite marks them "extension").
 # Client scenarios (mcp-raw conformance-client as the client runner): initialize, tools_call,
 # elicitation-sep1034-client-defaults and sse-retry of 0.1.16; the eight non-auth 2026-07-28 client scenarios of the
 # alpha. The auth/* client scenarios are not run (no OAuth client yet).
-# Not run: the tasks-* scenarios (the io.modelcontextprotocol/tasks extension, SEP-2663, which the server does not
-# implement; the suite marks them "extension", outside the 2026-07-28 requirement set).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -73,7 +72,10 @@ if [ ${#SCENARIOS[@]} -lt 30 ]; then
   failed=$((failed + 1))
 else
   ARGS=()
-  for s in "${SCENARIOS[@]}" json-schema-2020-12 http-header-validation http-custom-header-server-validation; do ARGS+=(--scenario "$s"); done
+  TASKS=(tasks-lifecycle tasks-capability-negotiation tasks-wire-fields tasks-request-state-removal tasks-mrtr-input
+         tasks-request-headers tasks-dispatch-and-envelope tasks-status-notifications tasks-required-task-error
+         tasks-mrtr-composition)
+  for s in "${SCENARIOS[@]}" json-schema-2020-12 http-header-validation http-custom-header-server-validation "${TASKS[@]}"; do ARGS+=(--scenario "$s"); done
   bash "$RUN_SH" --spec-version 2026-07-28 "${ARGS[@]}" --timeout 900 "$URL" >"$OUT/suite-0.2.0-alpha.12.txt" 2>&1
   tally "2026" "$OUT/suite-0.2.0-alpha.12.txt"
 fi

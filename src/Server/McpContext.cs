@@ -21,6 +21,7 @@ public sealed class McpContext : IDisposable
     private double _lastProgress = double.NegativeInfinity;
     private int _autoKey;
 
+    private Features.Tasks.RunningTask? _task;
     private ReadOnlySequence<byte> _rawArguments;
     private bool _hasRawArguments;
     private JsonDocument? _argumentsDocument;
@@ -78,9 +79,75 @@ public sealed class McpContext : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        // A task's context outlives its request: the task ends it (EndTask).
+        if (_task is not { IsStarted: true })
+        {
+            DisposeArguments();
+        }
+    }
+
+    private void DisposeArguments()
+    {
         _argumentsDocument?.Dispose();
         _argumentsDocument = null;
     }
+
+    /// <summary>
+    /// The task this call runs as (the tasks extension, SEP-2663), or null. A task's handler reports no progress and
+    /// no log messages (T-24); its input requests make the task <c>input_required</c> until <c>tasks/update</c>
+    /// answers them (T-19, T-20); <see cref="Cancellation"/> fires on <c>tasks/cancel</c> (T-22).
+    /// </summary>
+    public string? TaskId => _task is { IsStarted: true } task ? task.TaskId : null;
+
+    /// <summary>Sets the task's <c>statusMessage</c> (shown by <c>tasks/get</c>); false when this call is not a task.</summary>
+    public async ValueTask<bool> SetTaskStatusAsync(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (_task is null || !await _task.WhenDecided.ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await _task.SetStatusMessageAsync(message).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// The call may become a task (when the tool first yields): what the handler reads from the request later
+    /// (arguments, user, capabilities) is taken out of the request now, before an answer can end it, and the handler's
+    /// synchronous start is marked (<see cref="EndSynchronousStart"/>): input asked for there is an MRTR round (T-21).
+    /// </summary>
+    internal void BindTask(Features.Tasks.RunningTask task)
+    {
+        _syncThread = Environment.CurrentManagedThreadId;
+        if (_hasRawArguments && _argumentsDocument is null)
+        {
+            _argumentsDocument = JsonDocument.Parse(_rawArguments);
+            _arguments = _argumentsDocument.RootElement;
+        }
+        else if (_argumentsDocument is null && _arguments.ValueKind != JsonValueKind.Undefined)
+        {
+            _arguments = _arguments.Clone();
+        }
+
+        _hasRawArguments = false;
+        _rawArguments = default;
+        _ = Transport.User;
+        _ = Transport.ClientCapabilities;
+        _task = task;
+    }
+
+    /// <summary>The handler has returned from its synchronous start.</summary>
+    internal void EndSynchronousStart() => _syncThread = 0;
+
+    /// <summary>The task has ended: its context goes.</summary>
+    internal void EndTask() => DisposeArguments();
+
+    private int _syncThread;
+
+    /// <summary>Whether input asked for now goes through the task (the call became one), not an MRTR round.</summary>
+    private async ValueTask<bool> InTaskAsync() =>
+        _task is not null && _syncThread != Environment.CurrentManagedThreadId && await _task.WhenDecided.ConfigureAwait(false);
 
     /// <summary>The protocol version of this request.</summary>
     public McpProtocolVersion ProtocolVersion => Transport.ProtocolVersion;
@@ -95,7 +162,7 @@ public sealed class McpContext : IDisposable
     /// Fires when the request is cancelled: <c>notifications/cancelled</c> in a 2025 session, the response stream
     /// closed in 2026-07-28 (UT-09, M-TR cancellation by close), or the server stopping.
     /// </summary>
-    public CancellationToken Cancellation => Transport.Cancellation;
+    public CancellationToken Cancellation => _task?.Cancellation ?? Transport.Cancellation;
 
     /// <summary>The client's declared capabilities: the session's (2025) or this request's <c>_meta</c> (2026-07-28).</summary>
     public ClientCapabilities? ClientCapabilities => Transport.ClientCapabilities;
@@ -140,6 +207,11 @@ public sealed class McpContext : IDisposable
     /// <summary>Whether a log message at <paramref name="level"/> would reach the client (UT-18, M-SV-12).</summary>
     public bool IsLogEnabled(LoggingLevel level)
     {
+        if (_task is not null)
+        {
+            return false;
+        }
+
         // Read once per request (the 2026-07-28 logLevel lives in _meta; a 2025 session's level may change with
         // logging/setLevel, which a request in flight sees from its next message on).
         if (!_minimumLevelRead || Session is not null)
@@ -161,7 +233,7 @@ public sealed class McpContext : IDisposable
     public async ValueTask LogAsync(LoggingLevel level, string message, string? logger = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!IsLogEnabled(level))
+        if (_task is not null || !IsLogEnabled(level))
         {
             return;
         }
@@ -190,6 +262,11 @@ public sealed class McpContext : IDisposable
     /// </summary>
     public async ValueTask<bool> ReportProgressAsync(double progress, double? total = null, string? message = null)
     {
+        if (_task is not null)
+        {
+            return false;
+        }
+
         var token = ProgressToken;
         if (token.IsNone || !(progress > _lastProgress) || double.IsNaN(progress))
         {
@@ -248,7 +325,20 @@ public sealed class McpContext : IDisposable
 
             if (missing is not null)
             {
-                throw new InputRequiredException(missing);
+                if (!await InTaskAsync().ConfigureAwait(false))
+                {
+                    throw new InputRequiredException(missing);
+                }
+
+                // A task waits: input_required until tasks/update has answered every request (T-19, T-20).
+                var got = await _task!.RequestInputsAsync(missing).ConfigureAwait(false);
+                var all = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var key in requests.Keys)
+                {
+                    all[key] = got.TryGetValue(key, out var value) ? value : Consume(key);
+                }
+
+                return all;
             }
 
             var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -279,6 +369,12 @@ public sealed class McpContext : IDisposable
             if (_answers is not null && _answers.ContainsKey(key))
             {
                 return Consume(key);
+            }
+
+            if (await InTaskAsync().ConfigureAwait(false))
+            {
+                var single = new Dictionary<string, InputRequest>(StringComparer.Ordinal) { [key] = new InputRequest { Method = method, Params = @params } };
+                return (await _task!.RequestInputsAsync(single).ConfigureAwait(false))[key];
             }
 
             throw new InputRequiredException(new Dictionary<string, InputRequest>(StringComparer.Ordinal) { [key] = new InputRequest { Method = method, Params = @params } });

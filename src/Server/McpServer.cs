@@ -9,8 +9,10 @@ using Mcp.Raw.Server.Features.Logging;
 using Mcp.Raw.Server.Features.Prompts;
 using Mcp.Raw.Server.Features.Resources;
 using Mcp.Raw.Server.Features.Subscriptions;
+using Mcp.Raw.Server.Features.Tasks;
 using Mcp.Raw.Server.Features.Tools;
 using Mcp.Raw.Server.Sessions;
+using Mcp.Raw.Server.Tasks;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.Hosting;
@@ -36,12 +38,14 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     private readonly ChangeFanOut _changes;
 
     /// <summary>Creates the server (normally through <c>AddMcpRawServer</c>).</summary>
-    public McpServer(IOptions<McpServerOptions> options, ILogger<McpServer> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? timeProvider = null)
+    public McpServer(IOptions<McpServerOptions> options, ILogger<McpServer> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? timeProvider = null, ITaskStore? taskStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         Logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        StateProtector = new RequestStateProtector(_options.RequestStateKey, timeProvider ?? TimeProvider.System);
+        Time = timeProvider ?? TimeProvider.System;
+        StateProtector = new RequestStateProtector(_options.RequestStateKey, Time);
+        Tasks = new TaskRunner(this, taskStore ?? new InMemoryTaskStore(_options.MaxTasks, _options.MaxTaskBytes, time: Time));
         ServerInfoMeta = JsonSerializer.SerializeToElement(
             new Dictionary<string, JsonElement> { [MetaKeys.ServerInfo] = JsonSerializer.SerializeToElement(_options.ServerInfo, McpJsonContext.Default.Implementation) },
             McpJsonContext.Default.IDictionaryStringJsonElement);
@@ -64,6 +68,9 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
             new GetPromptHandler(this),
             new CompleteHandler(this),
             new ListenHandler(this),
+            new GetTaskHandler(this),
+            new UpdateTaskHandler(this),
+            new CancelTaskHandler(this),
         ]);
         if (lifetime is not null)
         {
@@ -113,6 +120,14 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
 
     internal bool HasResources => Resources.Count + ResourceTemplates.Count > 0;
 
+    /// <summary>Whether a tool can run as a task.</summary>
+    internal bool HasTaskTools => Tools.Items.Any(t => t.TaskSupport != McpTaskSupport.None);
+
+    /// <summary>The tasks extension: which calls become tasks, the tasks running here, the task store.</summary>
+    internal TaskRunner Tasks { get; }
+
+    internal TimeProvider Time { get; }
+
     /// <summary>The 2026-07-28 list results' <c>ttlMs</c>.</summary>
     internal long ListTtl => (long)_options.ListCacheTtl.TotalMilliseconds;
 
@@ -127,6 +142,9 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
             Resources = HasResources ? new CapabilityOptions { Subscribe = true, ListChanged = listChanged } : null,
             Logging = EmptyObject,
             Completions = Prompts.Count + ResourceTemplates.Count > 0 ? EmptyObject : null,
+
+            // The tasks extension, when a tool can run as a task (T-01): under extensions, never a capabilities.tasks slot.
+            Extensions = HasTaskTools ? new Dictionary<string, JsonElement> { [TaskRunner.Extension] = EmptyObject } : null,
         };
     }
 

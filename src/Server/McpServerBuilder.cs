@@ -15,12 +15,12 @@ public sealed class McpServerBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>Adds a tool with an explicit JSON Schema, kept verbatim.</summary>
-    public McpServerBuilder AddTool(string name, string description, string inputSchemaJson, McpToolHandler handler, Action<Tool>? configure = null) =>
-        Add(McpServerTool.Create(name, description, inputSchemaJson, handler, configure));
+    public McpServerBuilder AddTool(string name, string description, string inputSchemaJson, McpToolHandler handler, Action<Tool>? configure = null, McpTaskSupport taskSupport = McpTaskSupport.None) =>
+        Add(McpServerTool.Create(name, description, inputSchemaJson, handler, configure, taskSupport));
 
     /// <summary>Adds a tool whose arguments bind to <typeparamref name="TArgs"/> (source-generated metadata).</summary>
-    public McpServerBuilder AddTool<TArgs>(string name, string description, JsonTypeInfo<TArgs> argumentsType, Func<TArgs, McpContext, ValueTask<CallToolResult>> handler, string? inputSchemaJson = null, Action<Tool>? configure = null) =>
-        Add(McpServerTool.Create(name, description, argumentsType, handler, inputSchemaJson, configure));
+    public McpServerBuilder AddTool<TArgs>(string name, string description, JsonTypeInfo<TArgs> argumentsType, Func<TArgs, McpContext, ValueTask<CallToolResult>> handler, string? inputSchemaJson = null, Action<Tool>? configure = null, McpTaskSupport taskSupport = McpTaskSupport.None) =>
+        Add(McpServerTool.Create(name, description, argumentsType, handler, inputSchemaJson, configure, taskSupport));
 
     /// <summary>Adds a tool.</summary>
     public McpServerBuilder Add(McpServerTool tool)

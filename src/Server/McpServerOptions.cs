@@ -24,6 +24,21 @@ public sealed class McpServerOptions
     /// <summary>The <c>ttlMs</c> hint on 2026-07-28 list results and server/discover (M-SV-03).</summary>
     public TimeSpan ListCacheTtl { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a finished task stays readable through <c>tasks/get</c> (its <c>ttlMs</c>, T-17); null keeps it as long
+    /// as the task store does. Default 1 hour.
+    /// </summary>
+    public TimeSpan? TaskTimeToLive { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The poll interval suggested to clients for <c>tasks/get</c> (<c>pollIntervalMs</c>, T-08). Default 500 ms.</summary>
+    public TimeSpan TaskPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The most tasks the default in-memory task store holds (running and finished); a call past it runs without a task. Default 10,000.</summary>
+    public int MaxTasks { get; set; } = 10_000;
+
+    /// <summary>The most bytes the default in-memory task store holds (results and input requests). Default 64 MiB.</summary>
+    public long MaxTaskBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>The <c>ttlMs</c> hint on 2026-07-28 resources/read results (M-SV-03). Zero: do not reuse.</summary>
     public TimeSpan ReadCacheTtl { get; set; } = TimeSpan.Zero;
 

@@ -21,11 +21,34 @@ public delegate ValueTask<GetPromptResult> McpPromptHandler(McpContext context, 
 /// <summary>Completes one argument value (UT-23): the candidates for <paramref name="value"/>, best first.</summary>
 public delegate ValueTask<IEnumerable<string>> McpCompletionHandler(string argumentName, string value, IReadOnlyDictionary<string, string>? context);
 
+/// <summary>
+/// Whether a tool's calls may run as tasks (the tasks extension, <c>io.modelcontextprotocol/tasks</c>, SEP-2663). A
+/// call becomes a task only when its request declares the extension and the tool has not finished by its first
+/// yield: what the handler decides before that (an MRTR input round, a quick result) is answered at once (T-10, T-21).
+/// </summary>
+public enum McpTaskSupport
+{
+    /// <summary>Never a task.</summary>
+    None,
+
+    /// <summary>A task when the request declares the extension; a plain call otherwise (T-02).</summary>
+    Optional,
+
+    /// <summary>Only as a task: a request that does not declare the extension gets -32021 (T-04).</summary>
+    Required,
+}
+
 /// <summary>A tool as registered: its definition (name, description, schema carried verbatim) and its handler.</summary>
 public sealed class McpServerTool
 {
-    private McpServerTool(Tool definition, McpToolHandler handler, IReadOnlyList<ToolHeaderAnnotation> headers)
+    private McpServerTool(Tool definition, McpToolHandler handler, IReadOnlyList<ToolHeaderAnnotation> headers, McpTaskSupport taskSupport)
     {
+        if (!Enum.IsDefined(taskSupport))
+        {
+            throw new ArgumentOutOfRangeException(nameof(taskSupport));
+        }
+
+        TaskSupport = taskSupport;
         Definition = definition;
         Handler = handler;
         HeaderAnnotations = headers;
@@ -41,6 +64,9 @@ public sealed class McpServerTool
     /// <summary>The tool's name.</summary>
     public string Name => Definition.Name;
 
+    /// <summary>Whether a call may run as a task (the tasks extension, SEP-2663).</summary>
+    public McpTaskSupport TaskSupport { get; }
+
     internal McpToolHandler Handler { get; }
 
     internal IReadOnlyList<ToolHeaderAnnotation> HeaderAnnotations { get; }
@@ -49,15 +75,15 @@ public sealed class McpServerTool
     /// A tool with an explicit JSON Schema for its arguments, kept verbatim (JSON Schema 2020-12 keywords, <c>$defs</c>,
     /// <c>x-mcp-header</c> annotations). The handler reads <see cref="McpContext.Arguments"/>.
     /// </summary>
-    public static McpServerTool Create(string name, string description, string inputSchemaJson, McpToolHandler handler, Action<Tool>? configure = null)
+    public static McpServerTool Create(string name, string description, string inputSchemaJson, McpToolHandler handler, Action<Tool>? configure = null, McpTaskSupport taskSupport = McpTaskSupport.None)
     {
         ArgumentNullException.ThrowIfNull(inputSchemaJson);
         using var document = JsonDocument.Parse(inputSchemaJson);
-        return Create(name, description, document.RootElement.Clone(), handler, configure);
+        return Create(name, description, document.RootElement.Clone(), handler, configure, taskSupport);
     }
 
     /// <summary>A tool with an explicit JSON Schema, kept verbatim.</summary>
-    public static McpServerTool Create(string name, string description, JsonElement inputSchema, McpToolHandler handler, Action<Tool>? configure = null)
+    public static McpServerTool Create(string name, string description, JsonElement inputSchema, McpToolHandler handler, Action<Tool>? configure = null, McpTaskSupport taskSupport = McpTaskSupport.None)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ValidateName(name);
@@ -73,7 +99,7 @@ public sealed class McpServerTool
 
         var tool = new Tool { Name = name, Description = description, InputSchema = inputSchema };
         configure?.Invoke(tool);
-        return new McpServerTool(tool, handler, headers);
+        return new McpServerTool(tool, handler, headers, taskSupport);
     }
 
     /// <summary>
@@ -81,7 +107,7 @@ public sealed class McpServerTool
     /// run time); the input schema is generated from the same metadata unless <paramref name="inputSchemaJson"/> is given.
     /// Arguments that do not bind give an <c>isError</c> result naming the problem (SV-09).
     /// </summary>
-    public static McpServerTool Create<TArgs>(string name, string description, JsonTypeInfo<TArgs> argumentsType, Func<TArgs, McpContext, ValueTask<CallToolResult>> handler, string? inputSchemaJson = null, Action<Tool>? configure = null)
+    public static McpServerTool Create<TArgs>(string name, string description, JsonTypeInfo<TArgs> argumentsType, Func<TArgs, McpContext, ValueTask<CallToolResult>> handler, string? inputSchemaJson = null, Action<Tool>? configure = null, McpTaskSupport taskSupport = McpTaskSupport.None)
     {
         ArgumentNullException.ThrowIfNull(argumentsType);
         ArgumentNullException.ThrowIfNull(handler);
@@ -125,7 +151,7 @@ public sealed class McpServerTool
             }
 
             return await handler(args, context).ConfigureAwait(false);
-        }, configure);
+        }, configure, taskSupport);
     }
 
     /// <summary>The JSON Schema of <typeparamref name="T"/> as System.Text.Json sees it, with <c>[Description]</c> texts.</summary>

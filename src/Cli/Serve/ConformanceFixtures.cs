@@ -24,6 +24,7 @@ internal static class ConformanceFixtures
     {
         RegisterTools(b);
         RegisterModernTools(b);
+        ConformanceTaskFixtures.Register(b);
         RegisterResources(b);
         RegisterPrompts(b);
     }
@@ -327,7 +328,7 @@ internal static class ConformanceFixtures
             }));
     }
 
-    private static ElicitRequestParams NameQuestion(string message) => new()
+    internal static ElicitRequestParams NameQuestion(string message) => new()
     {
         Message = message,
         RequestedSchema = Json("""{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}"""),
@@ -339,13 +340,13 @@ internal static class ConformanceFixtures
         RequestedSchema = Json("""{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]}"""),
     };
 
-    private static string Field(ElicitResult result, string name) =>
+    internal static string Field(ElicitResult result, string name) =>
         result.Content is { } content && content.TryGetValue(name, out var value) ? (value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText()) : "(none)";
 
     private static string Serialize(IDictionary<string, JsonElement>? content) =>
         content is null ? "{}" : JsonSerializer.Serialize(content, McpJsonContext.Default.IDictionaryStringJsonElement);
 
-    private static JsonElement Json(string json)
+    internal static JsonElement Json(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();

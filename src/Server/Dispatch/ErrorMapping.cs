@@ -41,6 +41,9 @@ internal static class ErrorMapping
         "sampling" => new ClientCapabilities { Sampling = McpServer.EmptyObject },
         "elicitation" => new ClientCapabilities { Elicitation = McpServer.EmptyObject },
         "roots" => new ClientCapabilities { Roots = new CapabilityOptions() },
+
+        // An extension, by its identifier (the tasks extension: T-03, T-04).
+        _ when name.Contains('/', StringComparison.Ordinal) => new ClientCapabilities { Extensions = new Dictionary<string, JsonElement> { [name] = McpServer.EmptyObject } },
         _ => new ClientCapabilities(),
     };
 }

@@ -81,6 +81,53 @@ internal sealed partial class PostRequestHandler
             : "Header mismatch: Mcp-Method does not match the body's method.";
     }
 
+    /// <summary>
+    /// <c>Mcp-Name</c> = <c>params.taskId</c> on tasks/get, tasks/update and tasks/cancel (the tasks extension, T-25), so
+    /// that a load balancer can route by it. Read from params here: task requests are rare, and the reader does not pick
+    /// taskId out on its one pass.
+    /// </summary>
+    private static string? CheckTaskNameHeader(HttpContext http, in JsonRpcMessage message)
+    {
+        if (!message.HasParams)
+        {
+            return null;
+        }
+
+        string? taskId = null;
+        var reader = message.CreateParamsReader();
+        if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isTaskId = reader.ValueTextEquals("taskId"u8);
+                reader.Read();
+                if (isTaskId && reader.TokenType == JsonTokenType.String)
+                {
+                    taskId = reader.GetString();
+                    break;
+                }
+
+                reader.Skip();
+            }
+        }
+
+        if (taskId is null)
+        {
+            // The body lacks the member: the handler answers -32602 for the params themselves.
+            return null;
+        }
+
+        var values = http.Request.Headers[McpHeaders.Name];
+        if (values.Count == 0)
+        {
+            return "Header mismatch: the Mcp-Name header is required for " + message.MethodName + " (the task's id).";
+        }
+
+        return values.Count == 1 && McpHeaderValue.TryDecode(values[0], out var name) && string.Equals(name, taskId, StringComparison.Ordinal)
+            ? null
+            : "Header mismatch: Mcp-Name does not match params.taskId.";
+    }
+
     /// <summary><c>Mcp-Name</c> for tools/call, prompts/get (params.name) and resources/read (params.uri); then <c>Mcp-Param-*</c>.</summary>
     private string? CheckNameHeaders(HttpContext http, in JsonRpcMessage message)
     {
@@ -94,6 +141,8 @@ internal sealed partial class PostRequestHandler
             case McpMethod.ResourcesRead:
                 isUri = true;
                 break;
+            case McpMethod.TasksGet or McpMethod.TasksUpdate or McpMethod.TasksCancel:
+                return CheckTaskNameHeader(http, message);
             default:
                 return null;
         }

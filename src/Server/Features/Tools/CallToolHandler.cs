@@ -4,6 +4,7 @@ using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
 using Mcp.Raw.Server.Features.InputRounds;
+using Mcp.Raw.Server.Features.Tasks;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.Logging;
@@ -95,11 +96,57 @@ internal sealed partial class CallToolHandler(McpServer server) : RequestHandler
 
         try
         {
-            result = await tool.Handler(mcp).ConfigureAwait(false);
+            // The tasks extension (SEP-2663): a task only when this request declares it (T-02) and the tool has not
+            // finished by its first yield (T-10, T-21: an MRTR round or a quick result before that is answered as is).
+            var asTask = tool.TaskSupport != McpTaskSupport.None && TaskRunner.Declares(context);
+            if (tool.TaskSupport == McpTaskSupport.Required && !asTask)
+            {
+                throw TaskRunner.NotDeclared();
+            }
+
+            if (!asTask)
+            {
+                result = await tool.Handler(mcp).ConfigureAwait(false);
+            }
+            else
+            {
+                var running = TaskRunner.Prepare(context, Server.Logger, Server.Tasks.Store);
+                try
+                {
+                    mcp.BindTask(running);
+                    Task<CallToolResult> run;
+                    try
+                    {
+                        run = tool.Handler(mcp).AsTask();
+                    }
+                    finally
+                    {
+                        mcp.EndSynchronousStart();
+                    }
+
+                    if (!run.IsCompleted && await Server.Tasks.TryStartAsync(context, tool, running, mcp, run).ConfigureAwait(false) is { } task)
+                    {
+                        await TaskJson.RespondCreatedAsync(context, task, Server.ServerInfoMeta).ConfigureAwait(false);
+                        return;
+                    }
+
+                    running.NotCreated();
+                    result = await run.ConfigureAwait(false);
+                }
+                finally
+                {
+                    // A task's runner owns it from its start; a plain call's is done here.
+                    if (!running.IsStarted)
+                    {
+                        running.NotCreated();
+                        running.Dispose();
+                    }
+                }
+            }
         }
         catch (InputRequiredException input) when (context.IsModern)
         {
-            await InputRound.RespondInputRequiredAsync(Server, context, McpMethods.ToolsCall, name, mcp.TryGetRawArguments(out _) ? mcp.Arguments : arguments, mcp, input).ConfigureAwait(false);
+            await InputRound.RespondInputRequiredAsync(Server, context, McpMethods.ToolsCall, name, arguments.ValueKind == JsonValueKind.Undefined ? mcp.Arguments : arguments, mcp, input).ConfigureAwait(false);
             return;
         }
         catch (McpException e) when (!context.IsModern && e is McpMissingCapabilityException or ClientNotReadyException)

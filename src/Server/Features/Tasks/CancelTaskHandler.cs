@@ -1,0 +1,27 @@
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server.Dispatch;
+using Mcp.Raw.Transport.Handling;
+
+namespace Mcp.Raw.Server.Features.Tasks;
+
+/// <summary><c>tasks/cancel</c> (T-22): the task ends as cancelled; a task that has ended already gets the same ack.</summary>
+internal sealed class CancelTaskHandler(McpServer server) : RequestHandler(server)
+{
+    public override McpMethod Method => McpMethod.TasksCancel;
+
+    public override Eras Eras => Eras.Modern2026;
+
+    public override async Task HandleAsync(McpRequestContext context)
+    {
+        var (task, document) = await Server.Tasks.FindAsync(context).ConfigureAwait(false);
+        using (document)
+        {
+            if (Server.Tasks.Running(task.TaskId) is { } running)
+            {
+                await running.CancelAsync().ConfigureAwait(false);
+            }
+
+            await TaskJson.RespondAckAsync(context, Server.ServerInfoMeta).ConfigureAwait(false);
+        }
+    }
+}

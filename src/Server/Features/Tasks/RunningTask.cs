@@ -1,0 +1,211 @@
+using System.Text.Json;
+using Mcp.Raw.Protocol.JsonRpc;
+using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Mcp.Raw.Server.Features.Tasks;
+
+/// <summary>
+/// A task's tool while it runs on this node: its cancellation (<c>tasks/cancel</c>, T-22), the input it waits for
+/// (<c>input_required</c>, answered by <c>tasks/update</c>, T-19, T-20), and the record it keeps up to date in the
+/// <see cref="ITaskStore"/>. The outcome goes to the store once: completed with the tool's result (an <c>isError</c>
+/// result too), failed with a JSON-RPC error, or cancelled (T-13, T-14, T-18).
+/// </summary>
+internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogger logger) : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly TaskCompletionSource<bool> _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lock = new();
+    private CancellationTokenRegistration _request;
+    private Dictionary<string, InputRequest>? _outstanding;
+    private Dictionary<string, JsonElement>? _answers;
+    private TaskCompletionSource? _answered;
+
+    public string TaskId => taskId;
+
+    /// <summary>The tool's token: the request's until the task exists (linked), the task's own from then on.</summary>
+    public CancellationToken Cancellation => _cancellation.Token;
+
+    /// <summary>Until the task is created, the request's cancellation stops the tool.</summary>
+    public void LinkRequest(CancellationToken request) =>
+        _request = request.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _cancellation);
+
+    /// <summary>The task exists: the request's end (its answer closes a 2026-07-28 stream) no longer stops the tool.</summary>
+    public void Created()
+    {
+        _request.Dispose();
+        _created.TrySetResult(true);
+    }
+
+    /// <summary>No task was made (the tool finished at once, or the store is full): the call goes on as a plain one.</summary>
+    public void NotCreated() => _created.TrySetResult(false);
+
+    /// <summary>Whether the call became a task.</summary>
+    public bool IsStarted => _created.Task is { IsCompletedSuccessfully: true, Result: true };
+
+    /// <summary>Whether the call became a task (waits for the decision, made when the tool first yields).</summary>
+    public Task<bool> WhenDecided => _created.Task;
+
+    /// <summary>
+    /// Asks for <paramref name="requests"/> (keys unique for the task's life): the task becomes input_required with all
+    /// of them, and the answers come back when every one has one (partial answers keep the rest outstanding).
+    /// </summary>
+    public async ValueTask<Dictionary<string, JsonElement>> RequestInputsAsync(Dictionary<string, InputRequest> requests)
+    {
+        TaskCompletionSource answered;
+        lock (_lock)
+        {
+            if (_answered is not null)
+            {
+                throw new InvalidOperationException("A task asks for one set of inputs at a time.");
+            }
+
+            _outstanding = new Dictionary<string, InputRequest>(requests, StringComparer.Ordinal);
+            _answers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            _answered = answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        var pending = Serialize(requests);
+        await store.UpdateAsync(taskId, t => t with { State = McpTaskState.InputRequired, InputRequests = pending }).ConfigureAwait(false);
+        await answered.Task.WaitAsync(_cancellation.Token).ConfigureAwait(false);
+        lock (_lock)
+        {
+            var answers = _answers!;
+            _answers = null;
+            _outstanding = null;
+            _answered = null;
+            return answers;
+        }
+    }
+
+    /// <summary>
+    /// The client's <c>inputResponses</c> (T-20): answers to outstanding keys are taken; unknown, answered or superseded
+    /// keys are ignored. When nothing is outstanding any more the tool resumes and the task is working again.
+    /// </summary>
+    public async ValueTask AnswerAsync(JsonElement responses)
+    {
+        TaskCompletionSource? resume = null;
+        ReadOnlyMemory<byte> remaining = default;
+        var changed = false;
+        lock (_lock)
+        {
+            if (_outstanding is null || _answers is null)
+            {
+                return;
+            }
+
+            foreach (var response in responses.EnumerateObject())
+            {
+                if (_outstanding.Remove(response.Name))
+                {
+                    _answers[response.Name] = response.Value.Clone();
+                    changed = true;
+                }
+            }
+
+            if (!changed)
+            {
+                return;
+            }
+
+            if (_outstanding.Count == 0)
+            {
+                resume = _answered;
+            }
+            else
+            {
+                remaining = Serialize(_outstanding);
+            }
+        }
+
+        if (resume is not null)
+        {
+            await store.UpdateAsync(taskId, t => t.State == McpTaskState.InputRequired ? t with { State = McpTaskState.Working, InputRequests = default } : null).ConfigureAwait(false);
+            resume.TrySetResult();
+        }
+        else
+        {
+            await store.UpdateAsync(taskId, t => t.State == McpTaskState.InputRequired ? t with { InputRequests = remaining } : null).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the task as cancelled now (terminal from here on, T-18) and tells the tool to stop.</summary>
+    public async ValueTask CancelAsync()
+    {
+        await store.UpdateAsync(taskId, t => t with { State = McpTaskState.Cancelled, InputRequests = default, StatusMessage = "Cancelled at the client's request." }).ConfigureAwait(false);
+        await _cancellation.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the task's status message (shown by <c>tasks/get</c>).</summary>
+    public async ValueTask SetStatusMessageAsync(string message)
+    {
+        await store.UpdateAsync(taskId, t => t with { StatusMessage = message }).ConfigureAwait(false);
+    }
+
+    /// <summary>Awaits the tool and records how it ended; never throws (nobody awaits it).</summary>
+    public async Task RunToEndAsync(Task<CallToolResult> run, string toolName, bool includeExceptionDetails)
+    {
+        try
+        {
+            var result = await run.ConfigureAwait(false);
+            await CompleteAsync(result).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            // Already cancelled in the store.
+        }
+        catch (McpException e)
+        {
+            var error = SerializeError(e);
+            await store.UpdateAsync(taskId, t => t with { State = McpTaskState.Failed, InputRequests = default, Error = error, StatusMessage = e.Message }).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // As in a call without a task: an execution failure is a result with isError (T-14), its text in the log.
+            LogTaskToolFailed(logger, toolName, e);
+            await CompleteAsync(McpResults.Error(e is McpToolException || includeExceptionDetails
+                ? $"Tool '{toolName}' failed: {e.Message}"
+                : $"Tool '{toolName}' failed with an unexpected error.")).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _request.Dispose();
+        _cancellation.Dispose();
+    }
+
+    private async ValueTask CompleteAsync(CallToolResult result)
+    {
+        result.ResultType ??= ResultTypes.Complete;
+        var json = JsonSerializer.SerializeToUtf8Bytes(result, McpJsonContext.Default.CallToolResult);
+        await store.UpdateAsync(taskId, t => t with { State = McpTaskState.Completed, InputRequests = default, Result = json }).ConfigureAwait(false);
+    }
+
+    private static byte[] Serialize(Dictionary<string, InputRequest> requests) =>
+        JsonSerializer.SerializeToUtf8Bytes<IDictionary<string, InputRequest>>(requests, McpJsonContext.Default.IDictionaryStringInputRequest);
+
+    private static byte[] SerializeError(McpException e)
+    {
+        using var buffer = new Mcp.Raw.Protocol.Buffers.PooledBufferWriter(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("code"u8, e.Code);
+            json.WriteString("message"u8, e.Message);
+            if (e.ErrorData is { } data)
+            {
+                json.WritePropertyName("data"u8);
+                data.WriteTo(json);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Tool {Tool} failed in a task; the task completes with an isError result.")]
+    private static partial void LogTaskToolFailed(ILogger logger, string tool, Exception exception);
+}

@@ -1,0 +1,273 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Mcp.Raw.Cli.Serve;
+
+namespace Mcp.Raw.Server.Tests;
+
+/// <summary>
+/// The tasks extension (io.modelcontextprotocol/tasks, SEP-2663) on the demo's conformance fixtures, over real HTTP,
+/// by the T-xx items of ../shared/spec/checklist-tasks.md.
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class TasksTests
+{
+    private const string Extension = "io.modelcontextprotocol/tasks";
+    private const string Declaring = """{"elicitation":{},"extensions":{"io.modelcontextprotocol/tasks":{}}}""";
+    private DemoHost _host = null!;
+
+    [SetUp]
+    public async Task SetUp() => _host = await DemoHost.StartAsync();
+
+    [TearDown]
+    public async Task TearDown() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task DiscoverAdvertisesTheExtension_NotACapabilitiesTasksSlot_T01()
+    {
+        var caps = (await _host.ModernAsync("server/discover")).Result["capabilities"]!;
+        caps["extensions"]![Extension].Should().NotBeNull();
+        caps["tasks"].Should().BeNull();
+    }
+
+    [Test]
+    public async Task ATaskCapableToolRunsPlainWithoutTheExtension_AndAsATaskWithIt_T02()
+    {
+        var plain = (await Call("slow_compute", """{"seconds":0.2}""", "{}")).Result;
+        ((string)plain["resultType"]!).Should().Be("complete");
+        plain["taskId"].Should().BeNull();
+        Reply.Text(plain).Should().StartWith("Computed");
+
+        var task = (await Call("slow_compute", """{"seconds":0.2}""")).Result;
+        ((string)task["resultType"]!).Should().Be("task");
+        ((string)task["taskId"]!).Should().NotBeNullOrEmpty();
+    }
+
+    [TestCase("tasks/get")]
+    [TestCase("tasks/update")]
+    [TestCase("tasks/cancel")]
+    public async Task TaskMethodsFromANonDeclaringRequest_Are32021_T03(string method)
+    {
+        var reply = await _host.ModernAsync(method, """{"taskId":"gate","inputResponses":{}}""", capabilities: "{}", name: "gate", status: HttpStatusCode.BadRequest);
+        ((int)reply.Error["code"]!).Should().Be(-32021);
+    }
+
+    [Test]
+    public async Task ARequiredTaskToolWithoutTheExtension_Is32021WithTheExtensionInData_T04()
+    {
+        var error = (await _host.ModernAsync("tools/call", """{"name":"failing_job","arguments":{}}""", "{}", status: HttpStatusCode.BadRequest)).Error;
+        ((int)error["code"]!).Should().Be(-32021);
+        error["data"]!["requiredCapabilities"]!["extensions"]![Extension].Should().NotBeNull();
+    }
+
+    [Test]
+    public async Task CreateTaskResultIsFlatWithTheV2FieldNames_T07_T08_T16()
+    {
+        var created = (await Call("slow_compute", """{"seconds":30}""")).Result.AsObject();
+        ((string)created["resultType"]!).Should().Be("task");
+        ((string)created["status"]!).Should().Be("working");
+        ((string)created["taskId"]!).Should().MatchRegex("^[0-9a-f]{32}$", "128 random bits (T-26)");
+        DateTimeOffset.TryParse((string)created["createdAt"]!, System.Globalization.CultureInfo.InvariantCulture, out _).Should().BeTrue();
+        DateTimeOffset.TryParse((string)created["lastUpdatedAt"]!, System.Globalization.CultureInfo.InvariantCulture, out _).Should().BeTrue();
+        ((long)created["ttlMs"]!).Should().BePositive();
+        ((long)created["pollIntervalMs"]!).Should().BePositive();
+        created.Select(p => p.Key).Should().NotContain(["task", "ttl", "pollInterval", "result", "error", "inputRequests", "requestState"]);
+        await Cancel((string)created["taskId"]!);
+    }
+
+    [Test]
+    public async Task ATaskIsReadableRightAfterItsCreation_AndWorkingCarriesNoResult_T09_T12()
+    {
+        var id = await Start("slow_compute", """{"seconds":30}""");
+        var got = (await Get(id)).Result.AsObject();
+        ((string)got["taskId"]!).Should().Be(id);
+        ((string)got["status"]!).Should().Be("working");
+        ((string)got["resultType"]!).Should().Be("complete", "T-11");
+        got.Select(p => p.Key).Should().NotContain(["result", "error", "requestState"]);
+        await Cancel(id);
+    }
+
+    [Test]
+    public async Task AToolThatFinishesAtOnce_AnswersWithoutATask_T10()
+    {
+        var result = (await Call("slow_compute", """{"seconds":0}""")).Result;
+        ((string)result["resultType"]!).Should().Be("complete");
+        result["taskId"].Should().BeNull();
+    }
+
+    [Test]
+    public async Task ACompletedTaskInlinesTheToolResult_T13()
+    {
+        var id = await Start("slow_compute", """{"seconds":0.2,"label":"inline"}""");
+        var done = await UntilTerminal(id);
+        ((string)done["status"]!).Should().Be("completed");
+        Reply.Text(done["result"]!).Should().Be("Computed inline after 0.2 s.");
+        done["result"]!["_meta"]?["io.modelcontextprotocol/related-task"].Should().BeNull("T-16");
+    }
+
+    [Test]
+    public async Task AToolErrorCompletes_AJsonRpcErrorFails_T14()
+    {
+        var toolError = await UntilTerminal(await Start("failing_job", "{}"));
+        ((string)toolError["status"]!).Should().Be("completed");
+        ((bool)toolError["result"]!["isError"]!).Should().BeTrue();
+
+        var failed = await UntilTerminal(await Start("protocol_error_job", "{}"));
+        ((string)failed["status"]!).Should().Be("failed");
+        ((int)failed["error"]!["code"]!).Should().Be(-32603);
+        ((string)failed["error"]!["message"]!).Should().Contain("internal error");
+        failed["result"].Should().BeNull();
+    }
+
+    [Test]
+    public async Task AnUnknownTaskId_Is32602_T15()
+    {
+        var reply = await Get("tasks-conformance-nonexistent-12345");
+        ((int)reply.Error["code"]!).Should().Be(-32602);
+    }
+
+    [Test]
+    public async Task InputRequiredListsEveryRequest_PartialAnswersKeepTheRest_UnknownKeysAreAcked_T19_T20()
+    {
+        var id = await Start("multi_input", "{}");
+        var waiting = await Until(id, t => (string?)t["status"] == "input_required");
+        var keys = waiting["inputRequests"]!.AsObject().Select(p => p.Key).ToList();
+        keys.Should().BeEquivalentTo(["first", "second"]);
+        waiting["inputRequests"]!["first"]!["method"]!.GetValue<string>().Should().Be("elicitation/create");
+
+        var ack = (await Update(id, """{"first":{"action":"accept","content":{"name":"one"}},"never-asked":{"ignored":true}}""")).Result.AsObject();
+        ack.Select(p => p.Key).Should().BeEquivalentTo(["resultType", "_meta"], "an empty ack (T-20)");
+        var partial = (await Get(id)).Result;
+        ((string)partial["status"]!).Should().Be("input_required");
+        partial["inputRequests"]!.AsObject().Select(p => p.Key).Should().Equal("second");
+
+        await Update(id, """{"second":{"action":"accept","content":{"name":"two"}}}""");
+        var done = await UntilTerminal(id);
+        ((string)done["status"]!).Should().Be("completed");
+        Reply.Text(done["result"]!).Should().Be("Answered: first, second");
+    }
+
+    [Test]
+    public async Task AnMrtrRoundComesBeforeTheTask_AndTheTaskSeesItsAnswer_T21()
+    {
+        var round = (await Call("test_tool_with_task", "{}")).Result;
+        ((string)round["resultType"]!).Should().Be("input_required");
+        round["taskId"].Should().BeNull();
+        var key = round["inputRequests"]!.AsObject().First().Key;
+
+        var retry = new JsonObject
+        {
+            ["name"] = "test_tool_with_task",
+            ["arguments"] = new JsonObject(),
+            ["inputResponses"] = new JsonObject { [key] = JsonNode.Parse("""{"action":"accept","content":{"name":"Alice"}}""") },
+            ["requestState"] = round["requestState"]!.GetValue<string>(),
+        };
+        var created = (await _host.ModernAsync("tools/call", retry.ToJsonString(), Declaring)).Result.AsObject();
+        ((string)created["resultType"]!).Should().Be("task");
+        created.Select(p => p.Key).Should().NotContain(["requestState", "inputRequests"]);
+        var done = await UntilTerminal((string)created["taskId"]!);
+        Reply.Text(done["result"]!).Should().Contain("Alice");
+    }
+
+    [Test]
+    public async Task CancelEndsTheTaskAsCancelled_ForGood_AndIsIdempotent_T18_T22()
+    {
+        var id = await Start("slow_compute", """{"seconds":60}""");
+        var ack = (await Cancel(id)).Result.AsObject();
+        ack.Select(p => p.Key).Should().BeEquivalentTo(["resultType", "_meta"]);
+        ((string)ack["resultType"]!).Should().Be("complete");
+        var cancelled = (await Get(id)).Result;
+        ((string)cancelled["status"]!).Should().Be("cancelled");
+
+        var again = (await Cancel(id)).Result;
+        ((string)again["resultType"]!).Should().Be("complete", "a terminal task gets the same ack, not -32602");
+        ((string)(await Get(id)).Result["status"]!).Should().Be("cancelled", "terminal states never change");
+    }
+
+    [TestCase("tasks/result")]
+    [TestCase("tasks/list")]
+    public async Task RemovedTaskMethods_Are32601With404_T23(string method)
+    {
+        var reply = await _host.ModernAsync(method, """{"taskId":"x"}""", Declaring, status: HttpStatusCode.NotFound);
+        ((int)reply.Error["code"]!).Should().Be(-32601);
+    }
+
+    [Test]
+    public async Task AnMcpNameThatIsNotTheTaskId_Is400And32020_T25()
+    {
+        var id = await Start("slow_compute", """{"seconds":30}""");
+        var reply = await _host.ModernAsync("tasks/get", $$"""{"taskId":"{{id}}"}""", Declaring, name: "another-task", status: HttpStatusCode.BadRequest);
+        ((int)reply.Error["code"]!).Should().Be(-32020);
+        ((string)(await Get(id)).Result["taskId"]!).Should().Be(id, "the matching header is accepted");
+        await Cancel(id);
+    }
+
+    [Test]
+    public async Task AnotherPrincipalCannotReadUpdateOrCancelATask_T26()
+    {
+        await using var host = await DemoHost.StartAsync(security: new ServeSecurity { ApiKeys = ["key-of-alice-0123456789", "key-of-bob-0123456789"] });
+        var created = await AsUser(host, "key-of-alice-0123456789", "tools/call", """{"name":"slow_compute","arguments":{"seconds":30}}""", "slow_compute");
+        var id = (string)created.Result["taskId"]!;
+        foreach (var method in new[] { "tasks/get", "tasks/update", "tasks/cancel" })
+        {
+            var refused = await AsUser(host, "key-of-bob-0123456789", method, "{\"taskId\":\"" + id + "\",\"inputResponses\":{}}", id);
+            ((int)refused.Error["code"]!).Should().Be(-32602, "another principal's task is not found (" + method + ")");
+        }
+
+        var mine = await AsUser(host, "key-of-alice-0123456789", "tasks/get", $$"""{"taskId":"{{id}}"}""", id);
+        ((string)mine.Result["status"]!).Should().Be("working", "bob's cancel did not reach it");
+        await AsUser(host, "key-of-alice-0123456789", "tasks/cancel", $$"""{"taskId":"{{id}}"}""", id);
+    }
+
+    private static Task<Reply> AsUser(DemoHost host, string key, string method, string @params, string name)
+    {
+        var p = JsonNode.Parse(@params)!.AsObject();
+        p["_meta"] = new JsonObject
+        {
+            ["io.modelcontextprotocol/protocolVersion"] = DemoHost.Modern,
+            ["io.modelcontextprotocol/clientInfo"] = JsonNode.Parse("""{"name":"t","version":"1"}"""),
+            ["io.modelcontextprotocol/clientCapabilities"] = JsonNode.Parse(Declaring),
+        };
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = host.NextId(), ["method"] = method, ["params"] = p }.ToJsonString();
+        var request = DemoHost.Post(body, version: DemoHost.Modern);
+        request.Headers.Add("Mcp-Method", method);
+        request.Headers.Add("Mcp-Name", name);
+        request.Headers.Add("Authorization", "Bearer " + key);
+        return host.SendAsync(request, HttpStatusCode.OK);
+    }
+
+    private Task<Reply> Call(string tool, string arguments, string capabilities = Declaring) =>
+        _host.ModernAsync("tools/call", "{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}", capabilities);
+
+    private async Task<string> Start(string tool, string arguments)
+    {
+        var result = (await Call(tool, arguments)).Result;
+        ((string)result["resultType"]!).Should().Be("task", "the call became a task: " + result.ToJsonString());
+        return (string)result["taskId"]!;
+    }
+
+    private Task<Reply> Get(string id) => _host.ModernAsync("tasks/get", $$"""{"taskId":"{{id}}"}""", Declaring, name: id);
+
+    private Task<Reply> Cancel(string id) => _host.ModernAsync("tasks/cancel", $$"""{"taskId":"{{id}}"}""", Declaring, name: id);
+
+    private Task<Reply> Update(string id, string responses) =>
+        _host.ModernAsync("tasks/update", "{\"taskId\":\"" + id + "\",\"inputResponses\":" + responses + "}", Declaring, name: id);
+
+    private Task<JsonNode> UntilTerminal(string id) => Until(id, t => (string?)t["status"] is "completed" or "failed" or "cancelled");
+
+    /// <summary>Polls tasks/get, as a client does, until the condition holds (bounded by the test's time limit).</summary>
+    private async Task<JsonNode> Until(string id, Func<JsonNode, bool> condition)
+    {
+        var token = TestContext.CurrentContext.CancellationToken;
+        while (true)
+        {
+            var task = (await Get(id)).Result;
+            if (condition(task))
+            {
+                return task;
+            }
+
+            await Task.Delay(50, token);
+        }
+    }
+}
