@@ -69,7 +69,7 @@ public sealed class StreamableHttpOptions
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The interval of <c>:</c> keep-alive comments on idle long-lived streams (TR-34, M-TR-17). Default 25 s.</summary>
-    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(25);
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Events retained per stream for <c>Last-Event-ID</c> replay. Default 1,000.</summary>
     public int MaxEventsPerStream { get; set; } = 1_000;

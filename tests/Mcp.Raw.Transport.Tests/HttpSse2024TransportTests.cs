@@ -9,6 +9,34 @@ namespace Mcp.Raw.Transport.Tests;
 public sealed class HttpSse2024TransportTests
 {
     [Test]
+    public async Task SseConnection_GetsKeepAliveCommentsWhileIdle_FromTheSharedTimer()
+    {
+        await using var server = await TestServer.StartAsync(o => o.KeepAliveInterval = TimeSpan.FromMilliseconds(100));
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/sse");
+        get.Headers.Add("Accept", "text/event-stream");
+        using var response = await server.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var text = new System.Text.StringBuilder();
+        var buffer = new byte[1024];
+
+        // Two comments: the first could be chance, the second is the timer going on while nothing else is sent.
+        while (System.Text.RegularExpressions.Regex.Count(text.ToString(), ": keep-alive") < 2)
+        {
+            var n = await stream.ReadAsync(buffer);
+            n.Should().BePositive("the connection stays open");
+            text.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+        }
+
+        text.ToString().Should().StartWith("event: endpoint");
+    }
+
+    [Test]
+    public void KeepAliveDefault_IsAtMost15Seconds()
+    {
+        new StreamableHttpOptions().KeepAliveInterval.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(15), "proxies and IDE clients cut streams idle for longer");
+    }
+
+    [Test]
     public async Task SseEndpoint_FirstEventIsEndpoint_PostsGet202_AnswersFlowAsMessageEvents_TR69_TR70_TR71()
     {
         await using var server = await TestServer.StartAsync();

@@ -66,6 +66,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
     {
         var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, events,
             new StreamKey(session.Tag, McpSession.StandaloneStreamId), session.ProtocolVersion.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds);
+        stream.KeepAliveInterval = _options.KeepAliveInterval;
         lock (session.StandaloneLock)
         {
             // One standalone stream per session; a stale one (its client gone) is replaced rather than blocking
@@ -107,24 +108,20 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
         }
     }
 
-    private async Task KeepAliveUntilEndAsync(ServerStream stream, CancellationToken stop)
+    /// <summary>
+    /// Holds the stream open until it ends, the client goes or the session ends; its keep-alive comments come from the
+    /// one shared timer (<see cref="ServerStream.KeepAliveInterval"/>, <see cref="KeepAliveScheduler"/>), not a timer
+    /// per stream.
+    /// </summary>
+    private static async Task KeepAliveUntilEndAsync(ServerStream stream, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(_options.KeepAliveInterval);
-        var ended = stream.Ended;
-        while (!stop.IsCancellationRequested && !ended.IsCompleted)
+        try
         {
-            var tick = timer.WaitForNextTickAsync(stop).AsTask();
-            var done = await Task.WhenAny(tick, ended).ConfigureAwait(false);
-            if (done == ended || tick.IsCanceled)
-            {
-                break;
-            }
-
-            await stream.KeepAliveAsync().ConfigureAwait(false);
-            if (stream.IsClientGone)
-            {
-                break;
-            }
+            await stream.Ended.WaitAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client went or the session ended.
         }
     }
 

@@ -51,7 +51,11 @@ internal sealed partial class HttpSse2024Handler(
             return;
         }
 
-        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, store: null, key: default, priming: false, retryMilliseconds: 0, SseEventType.Message);
+        var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, store: null, key: default, priming: false, retryMilliseconds: 0, SseEventType.Message)
+        {
+            // Comments from the one shared timer while the connection is idle.
+            KeepAliveInterval = _options.KeepAliveInterval,
+        };
         lock (session.StandaloneLock)
         {
             session.Standalone = stream;
@@ -68,14 +72,10 @@ internal sealed partial class HttpSse2024Handler(
                 LogOpened(logger);
 
                 // The connection is the session: it lives until the client disconnects or the server stops.
-                using var timer = new PeriodicTimer(_options.KeepAliveInterval);
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Ended);
                 try
                 {
-                    while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false) && !stream.IsClientGone)
-                    {
-                        await stream.KeepAliveAsync().ConfigureAwait(false);
-                    }
+                    await stream.Ended.WaitAsync(stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
