@@ -21,6 +21,11 @@ public sealed partial class McpClient
                 return result;
             }
 
+            if (resultType == "task" && method == "tools/call" && IsModern && _options.EnableTasks)
+            {
+                return await FollowTaskAsync(result, cancellationToken).ConfigureAwait(false);
+            }
+
             if (resultType != ResultTypes.InputRequired)
             {
                 throw new McpClientException($"Unknown resultType '{resultType}'.");

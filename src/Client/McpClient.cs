@@ -76,6 +76,9 @@ public sealed partial class McpClient : IAsyncDisposable
         Elicitation = _options.ElicitationHandler is null ? null : s_emptyObject,
         Sampling = _options.SamplingHandler is null ? null : s_emptyObject,
         Roots = _options.RootsHandler is null ? null : new CapabilityOptions(),
+
+        // Extensions exist from 2026-07-28 on (T-05): a 2025 initialize declares none.
+        Extensions = _options.EnableTasks && IsModern ? new Dictionary<string, JsonElement> { [TasksExtension] = s_emptyObject } : null,
     };
 
     /// <summary>Connects to an MCP endpoint over HTTP, finding its era (M-CL-10).</summary>

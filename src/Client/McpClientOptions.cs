@@ -47,6 +47,18 @@ public sealed class McpClientOptions
     /// <summary>The most MRTR rounds one call may take (M-MR-16).</summary>
     public int MaxInputRounds { get; set; } = 10;
 
+    /// <summary>
+    /// Whether 2026-07-28 requests declare the tasks extension (<c>io.modelcontextprotocol/tasks</c>), so that a server
+    /// may run a tool call as a task; <c>CallToolAsync</c> then follows the task to its end. Default on.
+    /// </summary>
+    public bool EnableTasks { get; set; } = true;
+
+    /// <summary>The poll interval for <c>tasks/get</c> when the server suggests none (<c>pollIntervalMs</c>). Default 500 ms.</summary>
+    public TimeSpan TaskPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Sees a task's status each time the client reads it (created, then every poll).</summary>
+    public Action<McpTaskStatus>? TaskStatusHandler { get; set; }
+
     /// <summary>Send DELETE for the session on dispose (TR-56).</summary>
     public bool DeleteSessionOnDispose { get; set; } = true;
 

@@ -46,6 +46,13 @@ public static class McpRawServerServiceCollectionExtensions
             return server;
         });
         services.TryAddSingleton<IMcpMessageHandler>(sp => sp.GetRequiredService<McpServer>());
+
+        // The tasks extension's store: the bounded in-memory one unless the app registered another ITaskStore.
+        services.TryAddSingleton<Mcp.Raw.Server.Tasks.ITaskStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<McpServerOptions>>().Value;
+            return new Mcp.Raw.Server.Tasks.InMemoryTaskStore(options.MaxTasks, options.MaxTaskBytes, time: sp.GetService<TimeProvider>());
+        });
         return builder;
     }
 }

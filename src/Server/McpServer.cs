@@ -204,6 +204,12 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     /// <summary>Announces that the resource list changed.</summary>
     public void NotifyResourcesListChanged() => _changes.ListChanged(ChangeKind.Resources);
 
+    /// <summary>The tasks a listen stream may follow (T-24).</summary>
+    internal ValueTask<string[]> AcceptTaskFollowersAsync(McpRequestContext context, IReadOnlyList<string> ids) => Tasks.AcceptFollowersAsync(context, ids);
+
+    /// <summary>A task changed: <c>notifications/tasks</c> to the listen streams that follow it (T-24).</summary>
+    internal void AnnounceTaskChanged(string taskId, ReadOnlyMemory<byte> detailedTask) => _changes.TaskChanged(taskId, detailedTask);
+
     /// <summary>Announces that a resource changed: <c>notifications/resources/updated</c> to every 2025 session subscribed to it and every 2026-07-28 listener that asked for it (SV-19, M-SB-06).</summary>
     public ValueTask NotifyResourceUpdatedAsync(string uri)
     {

@@ -332,6 +332,8 @@ public sealed class ClientTests
 
         public DemoStats Stats => _app.Services.GetRequiredService<DemoStats>();
 
+        public IServiceProvider Services => _app.Services;
+
         public static async Task<Host> StartAsync(Action<McpServerOptions>? server = null, Action<StreamableHttpOptions>? transport = null)
         {
             var app = ServeCommand.Build(new ServeOptions("http://127.0.0.1:0", "/mcp", "/sse", Stateless: false, Conformance: true, Quiet: true), server, transport);

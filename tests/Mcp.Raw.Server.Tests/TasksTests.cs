@@ -219,6 +219,74 @@ public sealed class TasksTests
         await AsUser(host, "key-of-alice-0123456789", "tasks/cancel", $$"""{"taskId":"{{id}}"}""", id);
     }
 
+    [Test]
+    public async Task AListenStreamFollowsTheTasksItNames_WithNotificationsTasks_T24()
+    {
+        var id = await Start("confirm_delete", """{"filename":"t24.txt"}""");
+        await Until(id, t => (string?)t["status"] == "input_required");
+        using var response = await Listen($$"""{"taskIds":["{{id}}","not-a-task"]}""", Declaring);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var ack = await NextData(reader);
+        ((string)ack["method"]!).Should().Be("notifications/subscriptions/acknowledged");
+        ack["params"]!["notifications"]!["taskIds"]!.AsArray().Select(n => (string)n!).Should().Equal([id], "only the caller's existing tasks are accepted");
+
+        await Update(id, """{"confirm":{"action":"accept","content":{"confirm":true}}}""");
+        var statuses = new List<string>();
+        while (!statuses.Contains("completed"))
+        {
+            var message = await NextData(reader);
+            ((string)message["method"]!).Should().Be("notifications/tasks", "a task's listener gets no progress or log notifications");
+            ((string)message["params"]!["taskId"]!).Should().Be(id);
+            statuses.Add((string)message["params"]!["status"]!);
+        }
+
+        statuses.Should().StartWith("working").And.EndWith("completed");
+    }
+
+    [Test]
+    public async Task FollowingTasksFromANonDeclaringListen_Is32021_T24()
+    {
+        using var response = await Listen("""{"taskIds":["x"]}""", "{}");
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        ((int)error["code"]!).Should().Be(-32021);
+    }
+
+    private async Task<HttpResponseMessage> Listen(string notifications, string capabilities)
+    {
+        var body = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = _host.NextId(),
+            ["method"] = "subscriptions/listen",
+            ["params"] = new JsonObject
+            {
+                ["notifications"] = JsonNode.Parse(notifications),
+                ["_meta"] = new JsonObject
+                {
+                    ["io.modelcontextprotocol/protocolVersion"] = DemoHost.Modern,
+                    ["io.modelcontextprotocol/clientCapabilities"] = JsonNode.Parse(capabilities),
+                },
+            },
+        }.ToJsonString();
+        var request = DemoHost.Post(body, version: DemoHost.Modern);
+        request.Headers.Add("Mcp-Method", "subscriptions/listen");
+        return await _host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    private static async Task<JsonNode> NextData(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync(TestContext.CurrentContext.CancellationToken) is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Length > 6)
+            {
+                return JsonNode.Parse(line[5..])!;
+            }
+        }
+
+        throw new AssertionException("the listen stream ended");
+    }
+
     private static Task<Reply> AsUser(DemoHost host, string key, string method, string @params, string name)
     {
         var p = JsonNode.Parse(@params)!.AsObject();

@@ -125,6 +125,7 @@ internal static class CallCommand
         var display = new NotificationDisplay();
         options.NotificationHandler = display.OnNotificationAsync;
         options.Warning = message => Console.Error.WriteLine("warning: " + message);
+        options.TaskStatusHandler = ShowTaskStatus();
         options.ElicitationHandler = Elicit;
         if (roots.Count > 0)
         {
@@ -208,6 +209,21 @@ internal static class CallCommand
             display.Finish();
             return Fail("cancelled");
         }
+    }
+
+    /// <summary>A task's status as it changes (the tasks extension): one line per change, not one per poll.</summary>
+    private static Action<McpTaskStatus> ShowTaskStatus()
+    {
+        string? last = null;
+        return status =>
+        {
+            var line = $"[task {TerminalText.Clean(status.TaskId)}] {TerminalText.Clean(status.Status)}" + (status.StatusMessage is { } m ? ": " + TerminalText.Clean(m) : string.Empty);
+            if (line != last)
+            {
+                last = line;
+                Console.Error.WriteLine(line);
+            }
+        };
     }
 
     private static int Fail(string message)

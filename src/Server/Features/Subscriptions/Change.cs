@@ -7,10 +7,16 @@ internal enum ChangeKind
     Prompts,
     Resources,
     ResourceUpdated,
+
+    /// <summary>A task's status (the tasks extension, T-24): <c>notifications/tasks</c> with the DetailedTask.</summary>
+    Task,
 }
 
-/// <summary>A change to announce; <see cref="Uri"/> for <see cref="ChangeKind.ResourceUpdated"/>.</summary>
-internal readonly record struct Change(ChangeKind Kind, string? Uri)
+/// <summary>
+/// A change to announce; <see cref="Uri"/> for <see cref="ChangeKind.ResourceUpdated"/>, the task id and the
+/// DetailedTask's JSON (<see cref="Payload"/>) for <see cref="ChangeKind.Task"/>.
+/// </summary>
+internal readonly record struct Change(ChangeKind Kind, string? Uri, ReadOnlyMemory<byte> Payload = default)
 {
     public static ReadOnlySpan<byte> ListChangedMethod(ChangeKind kind) => kind switch
     {

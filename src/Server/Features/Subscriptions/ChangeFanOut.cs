@@ -32,6 +32,18 @@ internal sealed class ChangeFanOut(McpServerOptions options, ServerSessions sess
     }
 
     /// <summary>A resource changed: every session subscribed to it (or to a parent) and every listener that named it.</summary>
+    /// <summary>A task's new status, to the listen streams that follow it (T-24).</summary>
+    public void TaskChanged(string taskId, ReadOnlyMemory<byte> detailedTask)
+    {
+        foreach (var listener in listeners.Open)
+        {
+            if (listener.TaskIds is { } ids && Array.IndexOf(ids, taskId) >= 0)
+            {
+                listener.Post(new Change(ChangeKind.Task, taskId, detailedTask));
+            }
+        }
+    }
+
     public async ValueTask ResourceUpdatedAsync(string uri)
     {
         foreach (var session in sessions.Live)

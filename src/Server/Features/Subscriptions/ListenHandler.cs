@@ -40,6 +40,10 @@ internal sealed class ListenHandler(McpServer server) : RequestHandler(server)
         }
 
         var uris = Server.HasResources && filter.ResourceSubscriptions is { Count: > 0 } list ? list.Distinct(StringComparer.Ordinal).ToArray() : null;
+
+        // The tasks extension (T-24): notifications.taskIds, only for a request that declares it, only the caller's tasks.
+        var requestedTasks = ReadTaskIds(context);
+        var taskIds = requestedTasks is null ? null : await Server.AcceptTaskFollowersAsync(context, requestedTasks).ConfigureAwait(false);
         var honoured = new SubscriptionFilter
         {
             ToolsListChanged = tools ? true : null,
@@ -60,18 +64,32 @@ internal sealed class ListenHandler(McpServer server) : RequestHandler(server)
             return;
         }
 
-        var listener = new Listener(tools, prompts, resources, uris);
+        var listener = new Listener(tools, prompts, resources, uris, taskIds is { Length: > 0 } ? taskIds : null);
         listeners.Add(listener);
         try
         {
             // M-SB-03: the acknowledgement is the first message, tagged with the subscription id (M-SB-05).
             var ack = JsonSerializer.SerializeToUtf8Bytes(new SubscriptionsAcknowledgedNotificationParams { Notifications = honoured, Meta = meta }, McpJsonContext.Default.SubscriptionsAcknowledgedNotificationParams);
+            if (taskIds is not null)
+            {
+                // The ack echoes the accepted task ids (T-24); the generated filter has no member for them.
+                var node = System.Text.Json.Nodes.JsonNode.Parse(ack)!;
+                node["notifications"]!["taskIds"] = new System.Text.Json.Nodes.JsonArray([.. taskIds.Select(id => (System.Text.Json.Nodes.JsonNode?)id)]);
+                var buffer = new ArrayBufferWriter<byte>(ack.Length + 64);
+                using (var json = new Utf8JsonWriter(buffer))
+                {
+                    node.WriteTo(json);
+                }
+
+                ack = buffer.WrittenSpan.ToArray();
+            }
+
             if (!await context.SendAsync(static (w, o, p) => w.WriteNotification(o, "notifications/subscriptions/acknowledged"u8, p), ack).ConfigureAwait(false))
             {
                 return;
             }
 
-            if (tools || prompts || resources || uris is not null)
+            if (tools || prompts || resources || uris is not null || listener.TaskIds is not null)
             {
                 var metaParams = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, JsonElement> { ["_meta"] = meta }, McpJsonContext.Default.IDictionaryStringJsonElement);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation, Server.Stopping);
@@ -79,9 +97,12 @@ internal sealed class ListenHandler(McpServer server) : RequestHandler(server)
                 {
                     await foreach (var change in listener.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
                     {
-                        var sent = change.Kind == ChangeKind.ResourceUpdated
-                            ? await context.SendAsync(static (w, o, s) => w.WriteNotification(o, "notifications/resources/updated"u8, ResourceUpdatedParams(s.Uri!, s.meta)), (change.Uri, meta)).ConfigureAwait(false)
-                            : await context.SendAsync(static (w, o, s) => w.WriteNotification(o, Change.ListChangedMethod(s.Kind), s.metaParams), (change.Kind, metaParams)).ConfigureAwait(false);
+                        var sent = change.Kind switch
+                        {
+                            ChangeKind.ResourceUpdated => await context.SendAsync(static (w, o, s) => w.WriteNotification(o, "notifications/resources/updated"u8, ResourceUpdatedParams(s.Uri!, s.meta)), (change.Uri, meta)).ConfigureAwait(false),
+                            ChangeKind.Task => await context.SendAsync(static (w, o, s) => w.WriteNotification(o, "notifications/tasks"u8, WithMeta(s.Payload, s.meta)), (change.Payload, meta)).ConfigureAwait(false),
+                            _ => await context.SendAsync(static (w, o, s) => w.WriteNotification(o, Change.ListChangedMethod(s.Kind), s.metaParams), (change.Kind, metaParams)).ConfigureAwait(false),
+                        };
                         if (!sent)
                         {
                             return;
@@ -105,6 +126,45 @@ internal sealed class ListenHandler(McpServer server) : RequestHandler(server)
         {
             listeners.Close(listener, principal);
         }
+    }
+
+    /// <summary><c>notifications.taskIds</c> of the request, or null when it names none.</summary>
+    private static List<string>? ReadTaskIds(McpRequestContext context)
+    {
+        using var document = RequestParams.Parse(context);
+        if (!document.RootElement.TryGetProperty("notifications", out var notifications) || notifications.ValueKind != JsonValueKind.Object
+            || !notifications.TryGetProperty("taskIds", out var ids) || ids.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (ids.ValueKind != JsonValueKind.Array || ids.EnumerateArray().Any(id => id.ValueKind != JsonValueKind.String))
+        {
+            throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: notifications.taskIds must be an array of task ids.");
+        }
+
+        return [.. ids.EnumerateArray().Select(id => id.GetString()!)];
+    }
+
+    /// <summary>A DetailedTask with the subscription's <c>_meta</c> (M-SB-05).</summary>
+    private static byte[] WithMeta(ReadOnlyMemory<byte> detailedTask, JsonElement meta)
+    {
+        using var document = JsonDocument.Parse(detailedTask);
+        var buffer = new ArrayBufferWriter<byte>(detailedTask.Length + 64);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                property.WriteTo(json);
+            }
+
+            json.WritePropertyName("_meta"u8);
+            meta.WriteTo(json);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static byte[] ResourceUpdatedParams(string uri, JsonElement meta)

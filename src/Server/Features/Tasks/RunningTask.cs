@@ -12,7 +12,7 @@ namespace Mcp.Raw.Server.Features.Tasks;
 /// <see cref="ITaskStore"/>. The outcome goes to the store once: completed with the tool's result (an <c>isError</c>
 /// result too), failed with a JSON-RPC error, or cancelled (T-13, T-14, T-18).
 /// </summary>
-internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogger logger) : IDisposable
+internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogger logger, Action<McpTaskRecord>? changed = null) : IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
     private readonly TaskCompletionSource<bool> _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,7 +67,7 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
         }
 
         var pending = Serialize(requests);
-        await store.UpdateAsync(taskId, t => t with { State = McpTaskState.InputRequired, InputRequests = pending }).ConfigureAwait(false);
+        await UpdateAsync(t => t with { State = McpTaskState.InputRequired, InputRequests = pending }).ConfigureAwait(false);
         await answered.Task.WaitAsync(_cancellation.Token).ConfigureAwait(false);
         lock (_lock)
         {
@@ -121,26 +121,26 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
 
         if (resume is not null)
         {
-            await store.UpdateAsync(taskId, t => t.State == McpTaskState.InputRequired ? t with { State = McpTaskState.Working, InputRequests = default } : null).ConfigureAwait(false);
+            await UpdateAsync(t => t.State == McpTaskState.InputRequired ? t with { State = McpTaskState.Working, InputRequests = default } : null).ConfigureAwait(false);
             resume.TrySetResult();
         }
         else
         {
-            await store.UpdateAsync(taskId, t => t.State == McpTaskState.InputRequired ? t with { InputRequests = remaining } : null).ConfigureAwait(false);
+            await UpdateAsync(t => t.State == McpTaskState.InputRequired ? t with { InputRequests = remaining } : null).ConfigureAwait(false);
         }
     }
 
     /// <summary>Ends the task as cancelled now (terminal from here on, T-18) and tells the tool to stop.</summary>
     public async ValueTask CancelAsync()
     {
-        await store.UpdateAsync(taskId, t => t with { State = McpTaskState.Cancelled, InputRequests = default, StatusMessage = "Cancelled at the client's request." }).ConfigureAwait(false);
+        await UpdateAsync(t => t with { State = McpTaskState.Cancelled, InputRequests = default, StatusMessage = "Cancelled at the client's request." }).ConfigureAwait(false);
         await _cancellation.CancelAsync().ConfigureAwait(false);
     }
 
     /// <summary>Sets the task's status message (shown by <c>tasks/get</c>).</summary>
     public async ValueTask SetStatusMessageAsync(string message)
     {
-        await store.UpdateAsync(taskId, t => t with { StatusMessage = message }).ConfigureAwait(false);
+        await UpdateAsync(t => t with { StatusMessage = message }).ConfigureAwait(false);
     }
 
     /// <summary>Awaits the tool and records how it ended; never throws (nobody awaits it).</summary>
@@ -158,7 +158,7 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
         catch (McpException e)
         {
             var error = SerializeError(e);
-            await store.UpdateAsync(taskId, t => t with { State = McpTaskState.Failed, InputRequests = default, Error = error, StatusMessage = e.Message }).ConfigureAwait(false);
+            await UpdateAsync(t => t with { State = McpTaskState.Failed, InputRequests = default, Error = error, StatusMessage = e.Message }).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -167,6 +167,22 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
             await CompleteAsync(McpResults.Error(e is McpToolException || includeExceptionDetails
                 ? $"Tool '{toolName}' failed: {e.Message}"
                 : $"Tool '{toolName}' failed with an unexpected error.")).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Changes the task in the store, and announces its new state to the listen streams that follow it (T-24).</summary>
+    private async ValueTask UpdateAsync(Func<McpTaskRecord, McpTaskRecord?> update)
+    {
+        var applied = false;
+        var after = await store.UpdateAsync(taskId, t =>
+        {
+            var next = update(t);
+            applied = next is not null;
+            return next;
+        }).ConfigureAwait(false);
+        if (applied && after is not null)
+        {
+            changed?.Invoke(after);
         }
     }
 
@@ -180,7 +196,7 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
     {
         result.ResultType ??= ResultTypes.Complete;
         var json = JsonSerializer.SerializeToUtf8Bytes(result, McpJsonContext.Default.CallToolResult);
-        await store.UpdateAsync(taskId, t => t with { State = McpTaskState.Completed, InputRequests = default, Result = json }).ConfigureAwait(false);
+        await UpdateAsync(t => t with { State = McpTaskState.Completed, InputRequests = default, Result = json }).ConfigureAwait(false);
     }
 
     private static byte[] Serialize(Dictionary<string, InputRequest> requests) =>

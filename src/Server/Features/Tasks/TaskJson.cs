@@ -24,30 +24,48 @@ internal static class TaskJson
         }, (task, meta));
 
     public static ValueTask RespondDetailedAsync(McpRequestContext context, McpTaskRecord task, JsonElement meta) =>
-        context.RespondAsync(static (json, s) =>
-        {
-            json.WriteStartObject();
-            json.WriteString("resultType"u8, "complete"u8);
-            WriteTask(json, s.task);
-            switch (s.task.State)
-            {
-                case McpTaskState.InputRequired when !s.task.InputRequests.IsEmpty:
-                    json.WritePropertyName("inputRequests"u8);
-                    json.WriteRawValue(s.task.InputRequests.Span, skipInputValidation: true);
-                    break;
-                case McpTaskState.Completed when !s.task.Result.IsEmpty:
-                    json.WritePropertyName("result"u8);
-                    json.WriteRawValue(s.task.Result.Span, skipInputValidation: true);
-                    break;
-                case McpTaskState.Failed when !s.task.Error.IsEmpty:
-                    json.WritePropertyName("error"u8);
-                    json.WriteRawValue(s.task.Error.Span, skipInputValidation: true);
-                    break;
-            }
+        context.RespondAsync(static (json, s) => WriteDetailed(json, s.task, s.meta, asResult: true), (task, meta));
 
-            WriteMeta(json, s.meta);
-            json.WriteEndObject();
-        }, (task, meta));
+    /// <summary>The DetailedTask alone (the params of <c>notifications/tasks</c>, T-24), as JSON.</summary>
+    public static byte[] Detailed(McpTaskRecord task)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + task.Result.Length + task.Error.Length + task.InputRequests.Length);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            WriteDetailed(json, task, default, asResult: false);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteDetailed(Utf8JsonWriter json, McpTaskRecord task, JsonElement meta, bool asResult)
+    {
+        json.WriteStartObject();
+        if (asResult)
+        {
+            json.WriteString("resultType"u8, "complete"u8);
+        }
+
+        WriteTask(json, task);
+        switch (task.State)
+        {
+            case McpTaskState.InputRequired when !task.InputRequests.IsEmpty:
+                json.WritePropertyName("inputRequests"u8);
+                json.WriteRawValue(task.InputRequests.Span, skipInputValidation: true);
+                break;
+            case McpTaskState.Completed when !task.Result.IsEmpty:
+                json.WritePropertyName("result"u8);
+                json.WriteRawValue(task.Result.Span, skipInputValidation: true);
+                break;
+            case McpTaskState.Failed when !task.Error.IsEmpty:
+                json.WritePropertyName("error"u8);
+                json.WriteRawValue(task.Error.Span, skipInputValidation: true);
+                break;
+        }
+
+        WriteMeta(json, meta);
+        json.WriteEndObject();
+    }
 
     public static ValueTask RespondAckAsync(McpRequestContext context, JsonElement meta) =>
         context.RespondAsync(static (json, m) =>

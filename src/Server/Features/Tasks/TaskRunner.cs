@@ -35,9 +35,9 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
     public static McpMissingCapabilityException NotDeclared() => new(Extension);
 
     /// <summary>A task-to-be for a call that may become one: its tool runs with the task's token from the start.</summary>
-    public static RunningTask Prepare(McpRequestContext context, ILogger logger, ITaskStore store)
+    public RunningTask Prepare(McpRequestContext context)
     {
-        var running = new RunningTask(NewTaskId(), store, logger);
+        var running = new RunningTask(NewTaskId(), store, server.Logger, Announce);
         running.LinkRequest(context.Cancellation);
         return running;
     }
@@ -116,6 +116,39 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
             document.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A task's new state, as <c>notifications/tasks</c> to the listen streams that follow it (T-24).</summary>
+    private void Announce(McpTaskRecord task)
+    {
+        if (server.ListenerCount > 0)
+        {
+            server.AnnounceTaskChanged(task.TaskId, TaskJson.Detailed(task));
+        }
+    }
+
+    /// <summary>
+    /// The tasks of <paramref name="ids"/> a listen stream may follow (T-24): those of this caller that exist, at most
+    /// 100. The request must declare the extension (-32021).
+    /// </summary>
+    public async ValueTask<string[]> AcceptFollowersAsync(McpRequestContext context, IReadOnlyList<string> ids)
+    {
+        if (!Declares(context))
+        {
+            throw NotDeclared();
+        }
+
+        var principal = SessionOwner.GetPrincipalKey(context.User);
+        var accepted = new List<string>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal).Take(100))
+        {
+            if (await store.GetAsync(id, context.Cancellation).ConfigureAwait(false) is { } task && string.Equals(task.Owner, principal, StringComparison.Ordinal))
+            {
+                accepted.Add(id);
+            }
+        }
+
+        return [.. accepted];
     }
 
     /// <summary>The running tool of a task, when it runs on this node.</summary>

@@ -110,7 +110,7 @@ internal sealed partial class CallToolHandler(McpServer server) : RequestHandler
             }
             else
             {
-                var running = TaskRunner.Prepare(context, Server.Logger, Server.Tasks.Store);
+                var running = Server.Tasks.Prepare(context);
                 try
                 {
                     mcp.BindTask(running);
