@@ -90,6 +90,8 @@ public sealed class McpContext : IDisposable
     {
         _argumentsDocument?.Dispose();
         _argumentsDocument = null;
+        _taskScope?.Dispose();
+        _taskScope = null;
     }
 
     /// <summary>
@@ -134,6 +136,15 @@ public sealed class McpContext : IDisposable
         _rawArguments = default;
         _ = Transport.User;
         _ = Transport.ClientCapabilities;
+        try
+        {
+            _taskScope = (Transport.Services.GetService(typeof(Microsoft.Extensions.DependencyInjection.IServiceScopeFactory)) as Microsoft.Extensions.DependencyInjection.IServiceScopeFactory)?.CreateScope();
+        }
+        catch (InvalidOperationException)
+        {
+            // No services (a transport without them): the handler gets none in a task either.
+        }
+
         _task = task;
     }
 
@@ -173,8 +184,10 @@ public sealed class McpContext : IDisposable
     /// <summary>The authenticated user (anonymous when the app has no authentication).</summary>
     public ClaimsPrincipal User => Transport.User;
 
-    /// <summary>The request's services.</summary>
-    public IServiceProvider Services => Transport.Services;
+    /// <summary>The request's services; in a task, a scope of the task's own (the request's ends with its answer).</summary>
+    public IServiceProvider Services => _taskScope?.ServiceProvider ?? Transport.Services;
+
+    private Microsoft.Extensions.DependencyInjection.IServiceScope? _taskScope;
 
     /// <summary>True when this 2026-07-28 retry carried a <c>requestState</c> that passed verification (M-MR-11).</summary>
     public bool RequestStateVerified { get; }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Mcp.Raw.Cli.Serve;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mcp.Raw.Server.Tests;
 
@@ -250,6 +251,40 @@ public sealed class TasksTests
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         ((int)error["code"]!).Should().Be(-32021);
+    }
+
+    [Test]
+    public async Task ATaskResolvesServicesAfterItsRequestEnded_FromAScopeOfItsOwn()
+    {
+        await using var host = await DemoHost.StartAsync(services: s =>
+        {
+            s.AddScoped<ScopedProbe>();
+            s.AddMcpRawServer().AddTool("scoped_after_yield", "Resolves a scoped service after its first await.", """{"type":"object","properties":{}}""", async ctx =>
+            {
+                await Task.Delay(100, ctx.Cancellation);
+                return McpResults.Text(ctx.Services.GetRequiredService<ScopedProbe>().Answer);
+            }, taskSupport: McpTaskSupport.Optional);
+        });
+        var created = (await host.ModernAsync("tools/call", """{"name":"scoped_after_yield","arguments":{}}""", Declaring)).Result;
+        var id = (string)created["taskId"]!;
+        JsonNode done;
+        while (true)
+        {
+            done = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
+            if ((string?)done["status"] is "completed" or "failed")
+            {
+                break;
+            }
+
+            await Task.Delay(50, TestContext.CurrentContext.CancellationToken);
+        }
+
+        Reply.Text(done["result"]!).Should().Be("resolved", "the request's scope had ended; the task has its own");
+    }
+
+    private sealed class ScopedProbe
+    {
+        public string Answer => "resolved";
     }
 
     private async Task<HttpResponseMessage> Listen(string notifications, string capabilities)
