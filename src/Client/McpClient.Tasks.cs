@@ -28,6 +28,8 @@ public sealed partial class McpClient
 
         var taskIdJson = JsonSerializer.SerializeToElement(taskId, McpJsonContext.Default.String);
         var answered = new HashSet<string>(StringComparer.Ordinal);
+        var inputRounds = 0;
+        var ended = false;
         var task = created;
         ReportTask(taskId, task);
         try
@@ -38,10 +40,12 @@ public sealed partial class McpClient
                 switch (status)
                 {
                     case "completed":
+                        ended = true;
                         return task.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
                             ? result.Clone()
                             : throw new McpClientException($"Task {taskId} completed without a result.");
                     case "failed":
+                        ended = true;
                         if (task.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
                             && error.TryGetProperty("code", out var code) && code.TryGetInt32(out var c))
                         {
@@ -51,6 +55,7 @@ public sealed partial class McpClient
 
                         throw new McpClientException($"Task {taskId} failed.");
                     case "cancelled":
+                        ended = true;
                         throw new McpClientException($"Task {taskId} was cancelled.");
                     case "input_required" when task.TryGetProperty("inputRequests", out var requests) && requests.ValueKind == JsonValueKind.Object:
                         var answers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -64,6 +69,11 @@ public sealed partial class McpClient
 
                         if (answers.Count > 0)
                         {
+                            if (++inputRounds > _options.MaxInputRounds)
+                            {
+                                throw new McpClientException($"Task {taskId} asked for input more than {_options.MaxInputRounds} times.");
+                            }
+
                             await RequestAsync("tasks/update", new Dictionary<string, JsonElement>
                             {
                                 ["taskId"] = taskIdJson,
@@ -72,6 +82,10 @@ public sealed partial class McpClient
                         }
 
                         break;
+                    case "working" or "input_required":
+                        break;
+                    default:
+                        throw new McpClientException($"Task {taskId} has an unknown status '{status}'.");
                 }
 
                 await Task.Delay(PollInterval(task), cancellationToken).ConfigureAwait(false);
@@ -79,9 +93,10 @@ public sealed partial class McpClient
                 ReportTask(taskId, task);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (!ended)
         {
-            // The caller gave up: the server stops the task (T-22), best effort and bounded.
+            // The caller gave up, or following failed (a timeout, a broken connection, a handler that threw): the
+            // server stops the task (T-22) rather than keep it waiting, best effort and bounded.
             try
             {
                 await RequestAsync("tasks/cancel", new Dictionary<string, JsonElement> { ["taskId"] = taskIdJson }, taskId, null, CancellationToken.None, timeout: TimeSpan.FromSeconds(5)).ConfigureAwait(false);

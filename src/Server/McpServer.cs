@@ -204,6 +204,18 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     /// <summary>Announces that the resource list changed.</summary>
     public void NotifyResourcesListChanged() => _changes.ListChanged(ChangeKind.Resources);
 
+    /// <summary>The current state of <paramref name="taskIds"/>, to one listen stream (T-24).</summary>
+    internal async ValueTask AnnounceTaskStatesAsync(Listener listener, string[] taskIds, CancellationToken cancellationToken)
+    {
+        foreach (var id in taskIds)
+        {
+            if (await Tasks.Store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } task)
+            {
+                listener.Post(new Change(ChangeKind.Task, id, TaskJson.Detailed(task)));
+            }
+        }
+    }
+
     /// <summary>The tasks a listen stream may follow (T-24).</summary>
     internal ValueTask<string[]> AcceptTaskFollowersAsync(McpRequestContext context, IReadOnlyList<string> ids) => Tasks.AcceptFollowersAsync(context, ids);
 

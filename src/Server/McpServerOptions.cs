@@ -36,6 +36,12 @@ public sealed class McpServerOptions
     /// <summary>The most tasks the default in-memory task store holds (running and finished); a call past it runs without a task. Default 10,000.</summary>
     public int MaxTasks { get; set; } = 10_000;
 
+    /// <summary>
+    /// The most tasks one principal runs at once (all anonymous callers count as one); a call past it runs without a
+    /// task. Default 100.
+    /// </summary>
+    public int MaxRunningTasksPerPrincipal { get; set; } = 100;
+
     /// <summary>The most bytes the default in-memory task store holds (results and input requests). Default 64 MiB.</summary>
     public long MaxTaskBytes { get; set; } = 64L * 1024 * 1024;
 

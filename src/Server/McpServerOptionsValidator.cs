@@ -64,6 +64,25 @@ internal sealed class McpServerOptionsValidator : IValidateOptions<McpServerOpti
         AtLeast(options.MaxSubscriptionsPerSession, 1, nameof(options.MaxSubscriptionsPerSession));
         AtLeast(options.MaxListenStreams, 1, nameof(options.MaxListenStreams));
         AtLeast(options.MaxListenStreamsPerPrincipal, 1, nameof(options.MaxListenStreamsPerPrincipal));
+
+        // The tasks extension: ttlMs and pollIntervalMs are positive integers on the wire (T-08).
+        if (options.TaskTimeToLive is { } ttl && ttl < TimeSpan.FromMilliseconds(1))
+        {
+            failures.Add($"McpServerOptions.TaskTimeToLive must be at least 1 ms, or null to keep finished tasks as long as the store does (it is {ttl}).");
+        }
+
+        if (options.TaskPollInterval < TimeSpan.FromMilliseconds(1))
+        {
+            failures.Add($"McpServerOptions.TaskPollInterval must be at least 1 ms (it is {options.TaskPollInterval}).");
+        }
+
+        AtLeast(options.MaxTasks, 1, nameof(options.MaxTasks));
+        AtLeast(options.MaxRunningTasksPerPrincipal, 1, nameof(options.MaxRunningTasksPerPrincipal));
+        if (options.MaxTaskBytes < 1)
+        {
+            failures.Add($"McpServerOptions.MaxTaskBytes must be at least 1 (it is {options.MaxTaskBytes}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -241,7 +241,7 @@ public sealed class TasksTests
             statuses.Add((string)message["params"]!["status"]!);
         }
 
-        statuses.Should().StartWith("working").And.EndWith("completed");
+        statuses.Should().Equal(["input_required", "working", "completed"], "the stream opens with the task's state as it is, then each change");
     }
 
     [Test]
@@ -280,6 +280,112 @@ public sealed class TasksTests
         }
 
         Reply.Text(done["result"]!).Should().Be("resolved", "the request's scope had ended; the task has its own");
+    }
+
+    [Test]
+    public async Task ACancelledTaskStaysCancelled_EvenWhenItsToolFinishesLater_T18()
+    {
+        var toolEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await DemoHost.StartAsync(services: s => s.AddMcpRawServer().AddTool("stubborn", "Ignores cancellation and returns later.", """{"type":"object","properties":{}}""", async ctx =>
+        {
+            try
+            {
+                await release.Task;
+                return McpResults.Text("finished anyway");
+            }
+            finally
+            {
+                toolEnded.TrySetResult();
+            }
+        }, taskSupport: McpTaskSupport.Optional));
+        var id = (string)(await host.ModernAsync("tools/call", """{"name":"stubborn","arguments":{}}""", Declaring)).Result["taskId"]!;
+        await host.ModernAsync("tasks/cancel", "{\"taskId\":\"" + id + "\"}", Declaring, name: id);
+        release.SetResult();
+        await toolEnded.Task.WaitAsync(TestContext.CurrentContext.CancellationToken);
+
+        // The tool returned a result after the cancel: the task records nothing more (the outcome is written right after
+        // the tool returns; a second read after a round trip sees it either way).
+        for (var i = 0; i < 3; i++)
+        {
+            var task = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
+            ((string)task["status"]!).Should().Be("cancelled");
+            task["result"].Should().BeNull();
+        }
+    }
+
+    [Test]
+    public async Task ADuplicateTaskId_OrAMissingMcpName_Is400And32020_T25()
+    {
+        var id = await Start("slow_compute", """{"seconds":30}""");
+        var meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}}}""";
+        var twice = DemoHost.Post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tasks/get\",\"params\":{\"taskId\":\"" + id + "\",\"taskId\":\"other\",\"_meta\":" + meta + "}}", version: DemoHost.Modern);
+        twice.Headers.Add("Mcp-Method", "tasks/get");
+        twice.Headers.Add("Mcp-Name", id);
+        var duplicate = await _host.SendAsync(twice, HttpStatusCode.BadRequest);
+        ((int)duplicate.Error["code"]!).Should().Be(-32020);
+
+        var body = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = 1,
+            ["method"] = "tasks/get",
+            ["params"] = new JsonObject
+            {
+                ["taskId"] = id,
+                ["_meta"] = new JsonObject
+                {
+                    ["io.modelcontextprotocol/protocolVersion"] = DemoHost.Modern,
+                    ["io.modelcontextprotocol/clientInfo"] = JsonNode.Parse("""{"name":"t","version":"1"}"""),
+                    ["io.modelcontextprotocol/clientCapabilities"] = JsonNode.Parse(Declaring),
+                },
+            },
+        }.ToJsonString();
+        var request = DemoHost.Post(body, version: DemoHost.Modern);
+        request.Headers.Add("Mcp-Method", "tasks/get");
+        var missing = await _host.SendAsync(request, HttpStatusCode.BadRequest);
+        ((int)missing.Error["code"]!).Should().Be(-32020);
+        await Cancel(id);
+    }
+
+    [Test]
+    public async Task AnUnknownKeyIsAckedWhateverItsValue_T20()
+    {
+        var id = await Start("confirm_delete", """{"filename":"k.txt"}""");
+        await Until(id, t => (string?)t["status"] == "input_required");
+        var ack = (await Update(id, """{"never-asked":42}""")).Result;
+        ((string)ack["resultType"]!).Should().Be("complete");
+        ((string)(await Get(id)).Result["status"]!).Should().Be("input_required", "the outstanding key is still unanswered");
+        await Cancel(id);
+    }
+
+    [Test]
+    public async Task TaskOptionsThatCannotGoOnTheWire_FailAtStart_T08()
+    {
+        var start = async () => await (await DemoHost.StartAsync(configure: o => o.TaskPollInterval = TimeSpan.Zero)).DisposeAsync();
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).Which.Message.Should().Contain("TaskPollInterval");
+    }
+
+    [Test]
+    public async Task TheInMemoryStore_BoundsResults_AndExpiresOnlyFinishedTasks_T17()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-12-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var store = new Mcp.Raw.Server.Tasks.InMemoryTaskStore(maxTasks: 10, maxBytes: 4096, time: clock);
+        var running = new Mcp.Raw.Server.Tasks.McpTaskRecord { TaskId = "running", ToolName = "t", TtlMs = 1000 };
+        var done = new Mcp.Raw.Server.Tasks.McpTaskRecord { TaskId = "done", ToolName = "t", TtlMs = 1000 };
+        (await store.TryCreateAsync(running)).Should().BeTrue();
+        (await store.TryCreateAsync(done)).Should().BeTrue();
+        (await store.UpdateAsync("done", t => t with { State = Mcp.Raw.Server.Tasks.McpTaskState.Completed, Result = "{}"u8.ToArray() }))!.State.Should().Be(Mcp.Raw.Server.Tasks.McpTaskState.Completed);
+
+        var big = (await store.UpdateAsync("running", t => t with { State = Mcp.Raw.Server.Tasks.McpTaskState.Completed, Result = new byte[8192] }))!;
+        big.State.Should().Be(Mcp.Raw.Server.Tasks.McpTaskState.Failed, "a result past the store's bytes fails the task");
+        big.Result.IsEmpty.Should().BeTrue();
+        store.Bytes.Should().BeLessThanOrEqualTo(4096);
+
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        (await store.GetAsync("done")).Should().NotBeNull("readable for its ttlMs");
+        clock.Advance(TimeSpan.FromMilliseconds(2));
+        (await store.GetAsync("done")).Should().BeNull("gone after its ttlMs");
     }
 
     private sealed class ScopedProbe

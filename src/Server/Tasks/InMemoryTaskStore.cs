@@ -106,6 +106,19 @@ public sealed class InMemoryTaskStore : ITaskStore, IDisposable
             }
 
             changed = changed with { TaskId = entry.Task.TaskId, Owner = entry.Task.Owner, CreatedAt = entry.Task.CreatedAt, LastUpdatedAt = now };
+            if (changed.Size > entry.Task.Size && _bytes + changed.Size - entry.Task.Size > MaxBytes)
+            {
+                // The bound holds for results too: a result that does not fit fails the task instead (-32603).
+                changed = changed with
+                {
+                    State = McpTaskState.Failed,
+                    InputRequests = default,
+                    Result = default,
+                    StatusMessage = "The task's result or input did not fit in the task store.",
+                    Error = "{\"code\":-32603,\"message\":\"Internal error: the task's result or input did not fit in the task store.\"}"u8.ToArray(),
+                };
+            }
+
             _bytes += changed.Size - entry.Task.Size;
             _tasks[taskId] = new Entry(changed, ExpiryOf(changed, now));
             return new ValueTask<McpTaskRecord?>(changed);

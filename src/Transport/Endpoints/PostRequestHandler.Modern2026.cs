@@ -101,10 +101,16 @@ internal sealed partial class PostRequestHandler
             {
                 var isTaskId = reader.ValueTextEquals("taskId"u8);
                 reader.Read();
+                if (isTaskId && taskId is not null)
+                {
+                    // Two taskIds: the header could name one while the handler acts on the other.
+                    return "Header mismatch: params.taskId appears more than once.";
+                }
+
                 if (isTaskId && reader.TokenType == JsonTokenType.String)
                 {
                     taskId = reader.GetString();
-                    break;
+                    continue;
                 }
 
                 reader.Skip();

@@ -66,6 +66,11 @@ internal sealed class ListenHandler(McpServer server) : RequestHandler(server)
 
         var listener = new Listener(tools, prompts, resources, uris, taskIds is { Length: > 0 } ? taskIds : null);
         listeners.Add(listener);
+        if (listener.TaskIds is { } followed)
+        {
+            // A followed task may have changed between its acceptance and now: its state as it is opens the stream.
+            await Server.AnnounceTaskStatesAsync(listener, followed, context.Cancellation).ConfigureAwait(false);
+        }
         try
         {
             // M-SB-03: the acknowledgement is the first message, tagged with the subscription id (M-SB-05).

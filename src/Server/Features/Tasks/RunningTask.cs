@@ -17,7 +17,12 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
     private readonly CancellationTokenSource _cancellation = new();
     private readonly TaskCompletionSource<bool> _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
+
+    // Input rounds and their answers change the record in order: one writer at a time.
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly HashSet<string> _usedKeys = new(StringComparer.Ordinal);
     private CancellationTokenRegistration _request;
+    private CancellationTokenRegistration _stopping;
     private Dictionary<string, InputRequest>? _outstanding;
     private Dictionary<string, JsonElement>? _answers;
     private TaskCompletionSource? _answered;
@@ -31,10 +36,14 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
     public void LinkRequest(CancellationToken request) =>
         _request = request.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _cancellation);
 
-    /// <summary>The task exists: the request's end (its answer closes a 2026-07-28 stream) no longer stops the tool.</summary>
-    public void Created()
+    /// <summary>
+    /// The task exists: the request's end (its answer closes a 2026-07-28 stream) no longer stops the tool; the
+    /// server's shutdown does.
+    /// </summary>
+    public void Created(CancellationToken stopping)
     {
         _request.Dispose();
+        _stopping = stopping.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _cancellation);
         _created.TrySetResult(true);
     }
 
@@ -61,13 +70,22 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
                 throw new InvalidOperationException("A task asks for one set of inputs at a time.");
             }
 
+            foreach (var key in requests.Keys)
+            {
+                // T-19: a key names one request for the task's whole life; a reused key could take a stale answer.
+                if (!_usedKeys.Add(key))
+                {
+                    throw new InvalidOperationException($"The input key '{key}' was used before in this task; keys are unique for a task's life.");
+                }
+            }
+
             _outstanding = new Dictionary<string, InputRequest>(requests, StringComparer.Ordinal);
             _answers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             _answered = answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         var pending = Serialize(requests);
-        await UpdateAsync(t => t with { State = McpTaskState.InputRequired, InputRequests = pending }).ConfigureAwait(false);
+        await WriteAsync(t => t with { State = McpTaskState.InputRequired, InputRequests = pending }).ConfigureAwait(false);
         await answered.Task.WaitAsync(_cancellation.Token).ConfigureAwait(false);
         lock (_lock)
         {
@@ -85,6 +103,19 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
     /// </summary>
     public async ValueTask AnswerAsync(JsonElement responses)
     {
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await AnswerUnderLockAsync(responses).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private async ValueTask AnswerUnderLockAsync(JsonElement responses)
+    {
         TaskCompletionSource? resume = null;
         ReadOnlyMemory<byte> remaining = default;
         var changed = false;
@@ -97,6 +128,11 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
 
             foreach (var response in responses.EnumerateObject())
             {
+                if (_outstanding.ContainsKey(response.Name) && response.Value.ValueKind != JsonValueKind.Object)
+                {
+                    throw new McpException(Protocol.JsonRpc.JsonRpcErrorCode.InvalidParams, $"Invalid params: inputResponses[\"{ClientText.Clip(response.Name)}\"] must be an ElicitResult, CreateMessageResult or ListRootsResult object.");
+                }
+
                 if (_outstanding.Remove(response.Name))
                 {
                     _answers[response.Name] = response.Value.Clone();
@@ -134,6 +170,8 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
     public async ValueTask CancelAsync()
     {
         await UpdateAsync(t => t with { State = McpTaskState.Cancelled, InputRequests = default, StatusMessage = "Cancelled at the client's request." }).ConfigureAwait(false);
+
+        // The source is never disposed (it has no timer): a cancel racing the task's end cannot fail.
         await _cancellation.CancelAsync().ConfigureAwait(false);
     }
 
@@ -153,20 +191,48 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
-            // Already cancelled in the store.
+            // tasks/cancel has marked it already; a shutdown has not (a terminal task ignores this).
+            await RecordAsync(t => t with { State = McpTaskState.Cancelled, InputRequests = default, StatusMessage = "Cancelled: the server stopped." }).ConfigureAwait(false);
         }
         catch (McpException e)
         {
             var error = SerializeError(e);
-            await UpdateAsync(t => t with { State = McpTaskState.Failed, InputRequests = default, Error = error, StatusMessage = e.Message }).ConfigureAwait(false);
+            await RecordAsync(t => t with { State = McpTaskState.Failed, InputRequests = default, Error = error, StatusMessage = e.Message }).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             // As in a call without a task: an execution failure is a result with isError (T-14), its text in the log.
             LogTaskToolFailed(logger, toolName, e);
-            await CompleteAsync(McpResults.Error(e is McpToolException || includeExceptionDetails
+            var result = McpResults.Error(e is McpToolException || includeExceptionDetails
                 ? $"Tool '{toolName}' failed: {e.Message}"
-                : $"Tool '{toolName}' failed with an unexpected error.")).ConfigureAwait(false);
+                : $"Tool '{toolName}' failed with an unexpected error.");
+            await RecordAsync(t => t with { State = McpTaskState.Completed, InputRequests = default, Result = Serialize(result) }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Records the outcome; a store that fails is logged, never thrown (nobody awaits the task).</summary>
+    private async ValueTask RecordAsync(Func<McpTaskRecord, McpTaskRecord?> update)
+    {
+        try
+        {
+            await UpdateAsync(update).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogTaskStoreFailed(logger, taskId, e);
+        }
+    }
+
+    private async ValueTask WriteAsync(Func<McpTaskRecord, McpTaskRecord?> update)
+    {
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await UpdateAsync(update).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
         }
     }
 
@@ -189,14 +255,19 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
     public void Dispose()
     {
         _request.Dispose();
-        _cancellation.Dispose();
+        _stopping.Dispose();
     }
 
     private async ValueTask CompleteAsync(CallToolResult result)
     {
+        var json = Serialize(result);
+        await RecordAsync(t => t with { State = McpTaskState.Completed, InputRequests = default, Result = json }).ConfigureAwait(false);
+    }
+
+    private static byte[] Serialize(CallToolResult result)
+    {
         result.ResultType ??= ResultTypes.Complete;
-        var json = JsonSerializer.SerializeToUtf8Bytes(result, McpJsonContext.Default.CallToolResult);
-        await UpdateAsync(t => t with { State = McpTaskState.Completed, InputRequests = default, Result = json }).ConfigureAwait(false);
+        return JsonSerializer.SerializeToUtf8Bytes(result, McpJsonContext.Default.CallToolResult);
     }
 
     private static byte[] Serialize(Dictionary<string, InputRequest> requests) =>
@@ -221,6 +292,9 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Error, Message = "The task store failed to record the end of task {TaskId}.")]
+    private static partial void LogTaskStoreFailed(ILogger logger, string taskId, Exception exception);
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Tool {Tool} failed in a task; the task completes with an isError result.")]
     private static partial void LogTaskToolFailed(ILogger logger, string tool, Exception exception);

@@ -21,6 +21,7 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
     public const string Extension = "io.modelcontextprotocol/tasks";
 
     private readonly ConcurrentDictionary<string, RunningTask> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _runningPerOwner = new(StringComparer.Ordinal);
 
     public ITaskStore Store => store;
 
@@ -49,11 +50,28 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
     public async ValueTask<McpTaskRecord?> TryStartAsync(McpRequestContext context, McpServerTool tool, RunningTask running, McpContext mcp, Task<CallToolResult> run)
     {
         var options = server.Options;
+        if (context.Cancellation.IsCancellationRequested)
+        {
+            // The client has gone before the task existed: no task that nobody could follow.
+            running.NotCreated();
+            return null;
+        }
+
+        // One principal (or all anonymous callers together) runs at most MaxRunningTasksPerPrincipal at once.
+        var owner = SessionOwner.GetPrincipalKey(context.User);
+        var quotaKey = owner ?? string.Empty;
+        if (_runningPerOwner.AddOrUpdate(quotaKey, 1, static (_, n) => n + 1) > options.MaxRunningTasksPerPrincipal)
+        {
+            Release(quotaKey);
+            running.NotCreated();
+            return null;
+        }
+
         var now = server.Time.GetUtcNow();
         var record = new McpTaskRecord
         {
             TaskId = running.TaskId,
-            Owner = SessionOwner.GetPrincipalKey(context.User),
+            Owner = owner,
             ToolName = tool.Name,
             State = McpTaskState.Working,
             CreatedAt = now,
@@ -61,19 +79,40 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
             TtlMs = options.TaskTimeToLive is { } ttl ? (long)ttl.TotalMilliseconds : null,
             PollIntervalMs = (long)options.TaskPollInterval.TotalMilliseconds,
         };
-        if (!await store.TryCreateAsync(record, context.Cancellation).ConfigureAwait(false))
+        bool stored;
+        try
         {
+            stored = await store.TryCreateAsync(record, context.Cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            Release(quotaKey);
+            running.NotCreated();
+            throw;
+        }
+
+        if (!stored)
+        {
+            Release(quotaKey);
             running.NotCreated();
             return null;
         }
 
         _running[record.TaskId] = running;
-        running.Created();
-        _ = RunAsync(running, mcp, run, tool.Name);
+        running.Created(server.Stopping);
+        _ = RunAsync(running, mcp, run, tool.Name, quotaKey);
         return record;
     }
 
-    private async Task RunAsync(RunningTask running, McpContext mcp, Task<CallToolResult> run, string toolName)
+    private void Release(string quotaKey)
+    {
+        if (_runningPerOwner.AddOrUpdate(quotaKey, 0, static (_, n) => n - 1) <= 0)
+        {
+            _runningPerOwner.TryRemove(new KeyValuePair<string, int>(quotaKey, 0));
+        }
+    }
+
+    private async Task RunAsync(RunningTask running, McpContext mcp, Task<CallToolResult> run, string toolName, string quotaKey)
     {
         try
         {
@@ -82,6 +121,7 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
         finally
         {
             _running.TryRemove(running.TaskId, out _);
+            Release(quotaKey);
             mcp.EndTask();
             running.Dispose();
         }

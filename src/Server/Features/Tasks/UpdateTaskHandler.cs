@@ -23,14 +23,7 @@ internal sealed class UpdateTaskHandler(McpServer server) : RequestHandler(serve
                 throw new McpException(JsonRpcErrorCode.InvalidParams, "Invalid params: tasks/update needs params.inputResponses, an object mapping each inputRequests key to its result.");
             }
 
-            foreach (var response in responses.EnumerateObject())
-            {
-                if (response.Value.ValueKind != JsonValueKind.Object)
-                {
-                    throw new McpException(JsonRpcErrorCode.InvalidParams, $"Invalid params: inputResponses[\"{ClientText.Clip(response.Name)}\"] must be an ElicitResult, CreateMessageResult or ListRootsResult object.");
-                }
-            }
-
+            // An answer to an outstanding key must be an object (-32602); anything under another key is ignored (T-20).
             if (Server.Tasks.Running(task.TaskId) is { } running)
             {
                 await running.AnswerAsync(responses).ConfigureAwait(false);

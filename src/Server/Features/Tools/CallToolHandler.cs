@@ -5,6 +5,7 @@ using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
 using Mcp.Raw.Server.Features.InputRounds;
 using Mcp.Raw.Server.Features.Tasks;
+using Mcp.Raw.Server.Tasks;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Handling;
 using Microsoft.Extensions.Logging;
@@ -124,7 +125,21 @@ internal sealed partial class CallToolHandler(McpServer server) : RequestHandler
                         mcp.EndSynchronousStart();
                     }
 
-                    if (!run.IsCompleted && await Server.Tasks.TryStartAsync(context, tool, running, mcp, run).ConfigureAwait(false) is { } task)
+                    McpTaskRecord? task = null;
+                    if (!run.IsCompleted)
+                    {
+                        try
+                        {
+                            task = await Server.Tasks.TryStartAsync(context, tool, running, mcp, run).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException || !context.Cancellation.IsCancellationRequested)
+                        {
+                            // A store that fails: the call goes on as a plain one rather than orphaning its tool.
+                            LogTaskStoreFailed(Server.Logger, tool.Name, e);
+                        }
+                    }
+
+                    if (task is not null)
                     {
                         await TaskJson.RespondCreatedAsync(context, task, Server.ServerInfoMeta).ConfigureAwait(false);
                         return;
@@ -257,6 +272,9 @@ internal sealed partial class CallToolHandler(McpServer server) : RequestHandler
         };
         return new CallScan(name, hasArguments, hasArguments ? envelope.Arguments : default, envelope.HasInputFields);
     }
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "The task store failed; tool {Tool} runs without a task.")]
+    private static partial void LogTaskStoreFailed(ILogger logger, string tool, Exception exception);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Tool {Tool} failed; the client gets an isError result.")]
     private static partial void LogToolFailed(ILogger logger, string tool, Exception exception);
