@@ -31,7 +31,6 @@ internal sealed class ChangeFanOut(McpServerOptions options, ServerSessions sess
         }
     }
 
-    /// <summary>A resource changed: every session subscribed to it (or to a parent) and every listener that named it.</summary>
     /// <summary>A task's new status, to the listen streams that follow it (T-24).</summary>
     public void TaskChanged(string taskId, ReadOnlyMemory<byte> detailedTask)
     {
@@ -44,6 +43,7 @@ internal sealed class ChangeFanOut(McpServerOptions options, ServerSessions sess
         }
     }
 
+    /// <summary>A resource changed: every session subscribed to it (or to a parent) and every listener that named it.</summary>
     public async ValueTask ResourceUpdatedAsync(string uri)
     {
         foreach (var session in sessions.Live)

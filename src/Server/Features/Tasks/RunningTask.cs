@@ -20,6 +20,7 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
 
     // Input rounds and their answers change the record in order: one writer at a time.
     private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly SemaphoreSlim _order = new(1, 1);
     private readonly HashSet<string> _usedKeys = new(StringComparer.Ordinal);
     private CancellationTokenRegistration _request;
     private CancellationTokenRegistration _stopping;
@@ -238,6 +239,20 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
 
     /// <summary>Changes the task in the store, and announces its new state to the listen streams that follow it (T-24).</summary>
     private async ValueTask UpdateAsync(Func<McpTaskRecord, McpTaskRecord?> update)
+    {
+        // A change and its announcement go together, so that a listener sees a task's states in their order.
+        await _order.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await UpdateInOrderAsync(update).ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
+        }
+    }
+
+    private async ValueTask UpdateInOrderAsync(Func<McpTaskRecord, McpTaskRecord?> update)
     {
         var applied = false;
         var after = await store.UpdateAsync(taskId, t =>
