@@ -388,6 +388,28 @@ public sealed class TasksTests
         (await store.GetAsync("done")).Should().BeNull("gone after its ttlMs");
     }
 
+    [Test]
+    public async Task ATaskThatEndsInMissingCapability_FailsWithRequiredCapabilitiesInItsError_T14()
+    {
+        await using var host = await DemoHost.StartAsync(services: s => s.AddMcpRawServer().AddTool("needs_sampling", "Fails for want of sampling, as a task.", """{"type":"object","properties":{}}""", async ctx =>
+        {
+            await Task.Delay(50, ctx.Cancellation);
+            throw new McpMissingCapabilityException("sampling");
+        }, taskSupport: McpTaskSupport.Optional));
+        var id = (string)(await host.ModernAsync("tools/call", """{"name":"needs_sampling","arguments":{}}""", Declaring)).Result["taskId"]!;
+        JsonNode task;
+        do
+        {
+            await Task.Delay(50, TestContext.CurrentContext.CancellationToken);
+            task = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
+        }
+        while ((string?)task["status"] == "working");
+
+        ((string)task["status"]!).Should().Be("failed");
+        ((int)task["error"]!["code"]!).Should().Be(-32021);
+        task["error"]!["data"]!["requiredCapabilities"]!["sampling"].Should().NotBeNull();
+    }
+
     private sealed class ScopedProbe
     {
         public string Answer => "resolved";

@@ -16,9 +16,7 @@ internal static class ErrorMapping
     {
         if (e is McpMissingCapabilityException missing && context.IsModern)
         {
-            var data = JsonSerializer.SerializeToElement(
-                new MissingRequiredClientCapabilityErrorData { RequiredCapabilities = RequiredCapability(missing.Capability) },
-                McpJsonContext.Default.MissingRequiredClientCapabilityErrorData);
+            var data = MissingCapabilityData(missing);
             await context.RespondErrorAsync(e.Code, e.Message, data, McpJsonContext.Default.JsonElement).ConfigureAwait(false);
             return;
         }
@@ -35,6 +33,12 @@ internal static class ErrorMapping
 
     public static ValueTask RespondAsync(McpRequestContext context, JsonException e) =>
         context.RespondErrorAsync(JsonRpcErrorCode.InvalidParams, "Invalid params: " + JsonErrorText.Describe(e) + ".");
+
+    /// <summary>The <c>data</c> of a -32021 error: <c>{requiredCapabilities}</c> naming the missing capability (M-MR-05).</summary>
+    public static JsonElement MissingCapabilityData(McpMissingCapabilityException missing) =>
+        JsonSerializer.SerializeToElement(
+            new MissingRequiredClientCapabilityErrorData { RequiredCapabilities = RequiredCapability(missing.Capability) },
+            McpJsonContext.Default.MissingRequiredClientCapabilityErrorData);
 
     private static ClientCapabilities RequiredCapability(string name) => name switch
     {

@@ -296,7 +296,8 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
             json.WriteStartObject();
             json.WriteNumber("code"u8, e.Code);
             json.WriteString("message"u8, e.Message);
-            if (e.ErrorData is { } data)
+            // -32021 carries what the client lacks, as it would without a task (M-MR-05).
+            if ((e is McpMissingCapabilityException missing ? Dispatch.ErrorMapping.MissingCapabilityData(missing) : e.ErrorData) is { } data)
             {
                 json.WritePropertyName("data"u8);
                 data.WriteTo(json);
