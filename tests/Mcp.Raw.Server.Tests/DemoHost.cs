@@ -34,9 +34,9 @@ internal sealed class DemoHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<DemoHost> StartAsync(bool stateless = false, Action<McpServerOptions>? configure = null, Action<IServiceCollection>? services = null, ServeSecurity? security = null)
+    public static async Task<DemoHost> StartAsync(bool stateless = false, Action<McpServerOptions>? configure = null, Action<IServiceCollection>? services = null, ServeSecurity? security = null, bool tasks = false)
     {
-        var app = ServeCommand.Build(new ServeOptions("http://127.0.0.1:0", "/mcp", "/sse", stateless, Conformance: true, Quiet: true) { Security = security ?? new ServeSecurity() }, configure, configureServices: services);
+        var app = ServeCommand.Build(new ServeOptions("http://127.0.0.1:0", "/mcp", "/sse", stateless, Conformance: true, Quiet: true) { Security = security ?? new ServeSecurity(), Tasks = tasks }, configure, configureServices: services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new DemoHost(app, new Uri(address));

@@ -410,6 +410,36 @@ public sealed class TasksTests
         task["error"]!["data"]!["requiredCapabilities"]!["sampling"].Should().NotBeNull();
     }
 
+    [Test]
+    public async Task TheDemosProcessFiles_RunsAsATaskWithTasksOn_EachItemItsStatus()
+    {
+        await using var host = await DemoHost.StartAsync(tasks: true, configure: o => o.TaskPollInterval = TimeSpan.FromMilliseconds(20));
+        var created = (await host.ModernAsync("tools/call", """{"name":"process_files","arguments":{"items":["a.txt","b.txt","c.txt"],"delay_ms":150}}""", Declaring)).Result;
+        ((string)created["resultType"]!).Should().Be("task");
+        var id = (string)created["taskId"]!;
+        var messages = new List<string>();
+        JsonNode task;
+        do
+        {
+            await Task.Delay(20, TestContext.CurrentContext.CancellationToken);
+            task = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
+            if ((string?)task["statusMessage"] is { } m && (messages.Count == 0 || messages[^1] != m))
+            {
+                messages.Add(m);
+            }
+        }
+        while ((string?)task["status"] == "working");
+
+        ((string)task["status"]!).Should().Be("completed");
+        Reply.Text(task["result"]!).Should().Be("Processed 3 items: a.txt, b.txt, c.txt");
+        messages.Should().Contain("Processing c.txt (3/3)").And.OnlyContain(m => m.StartsWith("Processing ", StringComparison.Ordinal));
+
+        // Without the extension the same call streams its notifications as before.
+        var plain = await host.ModernAsync("tools/call", """{"name":"process_files","arguments":{"items":["x"],"delay_ms":1}}""", "{}", logLevel: "info");
+        plain.Notifications("notifications/message").Should().ContainSingle();
+        Reply.Text(plain.Result).Should().Be("Processed 1 items: x");
+    }
+
     private sealed class ScopedProbe
     {
         public string Answer => "resolved";

@@ -9,9 +9,11 @@ namespace Mcp.Raw.Cli.Serve;
 /// <summary>The demo server's tools: the seed's <c>process_files</c> and the load and cancellation helpers.</summary>
 internal static class DemoTools
 {
-    public static void Register(McpServerBuilder builder, DemoStats stats)
+    /// <summary>The demo's tools; with <paramref name="tasks"/>, process_files runs as a task when the client allows it.</summary>
+    public static void Register(McpServerBuilder builder, DemoStats stats, bool tasks = false)
     {
-        builder.AddTool("process_files", "Processes a list of items; sends a progress notification and an info log for each item as it goes, then a summary.",
+        builder.AddTool("process_files", "Processes a list of items; sends a progress notification and an info log for each item as it goes, then a summary."
+            + (tasks ? " Runs as a task when the client allows it; each item is then the task's status message." : string.Empty),
             DemoJsonContext.Default.ProcessFilesArgs, async (args, ctx) =>
             {
                 var items = args.Items;
@@ -20,13 +22,18 @@ internal static class DemoTools
                 {
                     ctx.Cancellation.ThrowIfCancellationRequested();
                     var n = i + 1;
+                    var step = string.Create(CultureInfo.InvariantCulture, $"Processing {items[i]} ({n}/{items.Length})");
+
+                    // As a task (T-24) no notification goes out; the step is what tasks/get shows (and the first
+                    // await here is where the call becomes a task).
+                    await ctx.SetTaskStatusAsync(step);
                     await ctx.ReportProgressAsync(n, items.Length, $"Processing {items[i]}");
-                    await ctx.LogInfoAsync(string.Create(CultureInfo.InvariantCulture, $"Processing {items[i]} ({n}/{items.Length})"));
+                    await ctx.LogInfoAsync(step);
                     await Task.Delay(delay, ctx.Cancellation);
                 }
 
                 return McpResults.Text(items.Length == 0 ? "No items to process." : $"Processed {items.Length} items: {string.Join(", ", items)}");
-            });
+            }, taskSupport: tasks ? McpTaskSupport.Optional : McpTaskSupport.None);
 
         builder.AddTool("echo", "Returns the text it is given.", DemoJsonContext.Default.EchoArgs,
             (args, _) => ValueTask.FromResult(McpResults.Text(args.Text)));

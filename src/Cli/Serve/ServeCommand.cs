@@ -24,6 +24,8 @@ internal static partial class ServeCommand
           --stateless        no sessions (2025 eras per request; 2026-07-28 is sessionless anyway)
           --sse-path PATH    the 2024-11-05 HTTP+SSE endpoint (default /sse; "none" to turn it off)
           --conformance      add every fixture of the official conformance suite
+          --tasks            process_files runs as a task when the client allows it (the tasks extension): no
+                             notifications then, each item becomes the task's status message
           --quiet            no per-request log lines
           --stdio            serve over stdin/stdout (newline-delimited JSON-RPC; logs on stderr) instead of HTTP
 
@@ -49,6 +51,7 @@ internal static partial class ServeCommand
         string? ssePath = "/sse";
         var stateless = false;
         var conformance = false;
+        var tasks = false;
         var quiet = false;
         var stdio = false;
         var security = new ServeSecurity();
@@ -76,6 +79,7 @@ internal static partial class ServeCommand
                 case "--sse-path" when i + 1 < args.Length: ssePath = args[++i] is "none" or "" ? null : args[i]; break;
                 case "--stateless": stateless = true; break;
                 case "--conformance": conformance = true; break;
+                case "--tasks": tasks = true; break;
                 case "--quiet": quiet = true; break;
                 case "--stdio": stdio = true; break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
@@ -85,7 +89,7 @@ internal static partial class ServeCommand
             }
         }
 
-        var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet) { Security = security };
+        var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet) { Security = security, Tasks = tasks };
         if (stdio)
         {
             return await RunStdioAsync(options);
@@ -122,7 +126,7 @@ internal static partial class ServeCommand
         builder.Logging.AddFilter("Mcp.Raw.Cli", options.Quiet ? LogLevel.Warning : LogLevel.Information);
         var stats = new DemoStats();
         var mcp = builder.Services.AddMcpRawServer(o => o.ServerInfo = new Implementation { Name = "mcp-raw-demo", Version = typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" });
-        DemoTools.Register(mcp, stats);
+        DemoTools.Register(mcp, stats, options.Tasks);
         if (options.Conformance)
         {
             ConformanceFixtures.Register(mcp);
@@ -194,7 +198,7 @@ internal static partial class ServeCommand
             builder.Services.AddMcpRawCors([.. security.CorsOrigins]);
         }
 
-        DemoTools.Register(mcp, stats);
+        DemoTools.Register(mcp, stats, options.Tasks);
         if (conformance)
         {
             ConformanceFixtures.Register(mcp);
@@ -279,4 +283,7 @@ internal sealed record ServeOptions(string Urls, string Path, string? SsePath, b
 {
     /// <summary>Authentication, CORS, TLS and exposure.</summary>
     public ServeSecurity Security { get; init; } = new();
+
+    /// <summary>Whether process_files runs as a task when the client allows it (<c>--tasks</c>).</summary>
+    public bool Tasks { get; init; }
 }
