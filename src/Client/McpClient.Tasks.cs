@@ -19,7 +19,25 @@ public sealed partial class McpClient
     /// key once), <c>tasks/cancel</c> when the caller cancels. Returns the inlined result of a completed task; a failed
     /// one throws its JSON-RPC error, a cancelled one <see cref="McpClientException"/>.
     /// </summary>
-    private async Task<JsonElement> FollowTaskAsync(JsonElement created, CancellationToken cancellationToken)
+    private async Task<JsonElement> FollowTaskAsync(JsonElement created, CancellationToken callerToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        if (_options.TaskTimeout is { } limit)
+        {
+            deadline.CancelAfter(limit);
+        }
+
+        try
+        {
+            return await FollowTaskCoreAsync(created, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !callerToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The task did not end within {_options.TaskTimeout}; it was cancelled.");
+        }
+    }
+
+    private async Task<JsonElement> FollowTaskCoreAsync(JsonElement created, CancellationToken cancellationToken)
     {
         if (!created.TryGetProperty("taskId", out var idElement) || idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 } taskId)
         {

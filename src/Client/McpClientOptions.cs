@@ -56,6 +56,12 @@ public sealed class McpClientOptions
     /// <summary>The poll interval for <c>tasks/get</c> when the server suggests none (<c>pollIntervalMs</c>). Default 500 ms.</summary>
     public TimeSpan TaskPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long <c>CallToolAsync</c> follows a task before it cancels it (<c>tasks/cancel</c>) and throws
+    /// <see cref="TimeoutException"/>; null follows it for as long as it runs. Default 1 hour.
+    /// </summary>
+    public TimeSpan? TaskTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Sees a task's status each time the client reads it (created, then every poll).</summary>
     public Action<McpTaskStatus>? TaskStatusHandler { get; set; }
 

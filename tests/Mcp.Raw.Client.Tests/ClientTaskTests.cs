@@ -97,6 +97,21 @@ public sealed class ClientTaskTests
     }
 
     [Test]
+    public async Task ATaskPastTaskTimeout_IsCancelledAndTimesOut()
+    {
+        var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = await McpClient.ConnectAsync(_url, new McpClientOptions
+        {
+            ProtocolVersion = McpProtocolVersion.V2026_07_28,
+            TaskTimeout = TimeSpan.FromMilliseconds(300),
+            TaskStatusHandler = s => created.TrySetResult(s.TaskId),
+        });
+        await FluentActions.Awaiting(() => client.CallToolAsync("slow_compute", Json("""{"seconds":60}"""))).Should().ThrowAsync<TimeoutException>();
+        var taskId = await created.Task.WaitAsync(TestContext.CurrentContext.CancellationToken);
+        (await _app.Services.GetRequiredService<ITaskStore>().GetAsync(taskId))!.State.Should().Be(McpTaskState.Cancelled, "the client cancelled what it stopped following");
+    }
+
+    [Test]
     public async Task WithTasksOff_TheCallRunsPlain_T02()
     {
         var statuses = new ConcurrentQueue<McpTaskStatus>();
