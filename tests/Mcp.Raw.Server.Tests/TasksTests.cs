@@ -440,6 +440,31 @@ public sealed class TasksTests
         Reply.Text(plain.Result).Should().Be("Processed 1 items: x");
     }
 
+    [Test]
+    public async Task ATaskSeesNoHttpContextAfterItsRequestEnded()
+    {
+        await using var host = await DemoHost.StartAsync(services: s =>
+        {
+            s.AddHttpContextAccessor();
+            s.AddMcpRawServer().AddTool("context_after_yield", "Reads IHttpContextAccessor after its request ended.", """{"type":"object","properties":{}}""", async ctx =>
+            {
+                var accessor = ctx.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>();
+                await Task.Delay(200, ctx.Cancellation);
+                return McpResults.Text(accessor.HttpContext is null ? "none" : "a context");
+            }, taskSupport: McpTaskSupport.Optional);
+        });
+        var id = (string)(await host.ModernAsync("tools/call", """{"name":"context_after_yield","arguments":{}}""", Declaring)).Result["taskId"]!;
+        JsonNode task;
+        do
+        {
+            await Task.Delay(50, TestContext.CurrentContext.CancellationToken);
+            task = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
+        }
+        while ((string?)task["status"] == "working");
+
+        Reply.Text(task["result"]!).Should().Be("none", "the request's HttpContext is gone (ASP.NET Core clears the accessor's holder), never a recycled one");
+    }
+
     private sealed class ScopedProbe
     {
         public string Answer => "resolved";
