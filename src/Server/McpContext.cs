@@ -122,12 +122,10 @@ public sealed class McpContext : IDisposable
     internal void BindTask(Features.Tasks.RunningTask task)
     {
         _syncThread = Environment.CurrentManagedThreadId;
-        if (_hasRawArguments && _argumentsDocument is null)
-        {
-            _argumentsDocument = JsonDocument.Parse(_rawArguments);
-            _arguments = _argumentsDocument.RootElement;
-        }
-        else if (_argumentsDocument is null && _arguments.ValueKind != JsonValueKind.Undefined)
+        // Raw arguments are parsed into a document of our own (the getter's way); a DOM's element is cloned out of it.
+        var parsed = _hasRawArguments;
+        _ = Arguments;
+        if (!parsed && _argumentsDocument is null && _arguments.ValueKind != JsonValueKind.Undefined)
         {
             _arguments = _arguments.Clone();
         }

@@ -89,6 +89,30 @@ public sealed class TasksTests
     }
 
     [Test]
+    public async Task InA2025SessionTheExtensionDoesNotExist_T05()
+    {
+        var session = await _host.InitializeAsync("""{"elicitation":{},"extensions":{"io.modelcontextprotocol/tasks":{}}}""");
+        var optional = (await _host.RequestAsync(session, "tools/call", """{"name":"slow_compute","arguments":{"seconds":0.1}}""")).Result;
+        optional["taskId"].Should().BeNull("an Optional tool runs as a plain call");
+        Reply.Text(optional).Should().StartWith("Computed");
+
+        var required = (await _host.RequestAsync(session, "tools/call", """{"name":"failing_job","arguments":{}}""")).Result;
+        ((bool)required["isError"]!).Should().BeTrue("a Required tool cannot run: an isError result saying why");
+        Reply.Text(required).Should().Contain(Extension);
+
+        var get = await _host.RequestAsync(session, "tasks/get", """{"taskId":"x"}""");
+        ((int)get.Error["code"]!).Should().Be(-32601, "tasks/get is not a 2025 method");
+    }
+
+    [Test]
+    public async Task TheLegacyTaskParamIsIgnored_T06()
+    {
+        var result = (await _host.ModernAsync("tools/call", """{"name":"greet","arguments":{"name":"legacy"},"task":{"ttl":60000,"pollInterval":100}}""", Declaring)).Result;
+        result["taskId"].Should().BeNull("the v1 hint neither errors nor promotes a plain tool");
+        Reply.Text(result).Should().Be("Hello, legacy!");
+    }
+
+    [Test]
     public async Task AToolThatFinishesAtOnce_AnswersWithoutATask_T10()
     {
         var result = (await Call("slow_compute", """{"seconds":0}""")).Result;
@@ -266,18 +290,7 @@ public sealed class TasksTests
             }, taskSupport: McpTaskSupport.Optional);
         });
         var created = (await host.ModernAsync("tools/call", """{"name":"scoped_after_yield","arguments":{}}""", Declaring)).Result;
-        var id = (string)created["taskId"]!;
-        JsonNode done;
-        while (true)
-        {
-            done = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
-            if ((string?)done["status"] is "completed" or "failed")
-            {
-                break;
-            }
-
-            await Task.Delay(50, TestContext.CurrentContext.CancellationToken);
-        }
+        var done = await UntilTerminal(host, (string)created["taskId"]!);
 
         Reply.Text(done["result"]!).Should().Be("resolved", "the request's scope had ended; the task has its own");
     }
@@ -397,13 +410,7 @@ public sealed class TasksTests
             throw new McpMissingCapabilityException("sampling");
         }, taskSupport: McpTaskSupport.Optional));
         var id = (string)(await host.ModernAsync("tools/call", """{"name":"needs_sampling","arguments":{}}""", Declaring)).Result["taskId"]!;
-        JsonNode task;
-        do
-        {
-            await Task.Delay(50, TestContext.CurrentContext.CancellationToken);
-            task = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
-        }
-        while ((string?)task["status"] == "working");
+        var task = await UntilTerminal(host, id);
 
         ((string)task["status"]!).Should().Be("failed");
         ((int)task["error"]!["code"]!).Should().Be(-32021);
@@ -418,17 +425,15 @@ public sealed class TasksTests
         ((string)created["resultType"]!).Should().Be("task");
         var id = (string)created["taskId"]!;
         var messages = new List<string>();
-        JsonNode task;
-        do
+        var task = await Until(host, id, t =>
         {
-            await Task.Delay(20, TestContext.CurrentContext.CancellationToken);
-            task = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
-            if ((string?)task["statusMessage"] is { } m && (messages.Count == 0 || messages[^1] != m))
+            if ((string?)t["statusMessage"] is { } m && (messages.Count == 0 || messages[^1] != m))
             {
                 messages.Add(m);
             }
-        }
-        while ((string?)task["status"] == "working");
+
+            return IsTerminal(t);
+        }, pollMilliseconds: 20);
 
         ((string)task["status"]!).Should().Be("completed");
         Reply.Text(task["result"]!).Should().Be("Processed 3 items: a.txt, b.txt, c.txt");
@@ -454,13 +459,7 @@ public sealed class TasksTests
             }, taskSupport: McpTaskSupport.Optional);
         });
         var id = (string)(await host.ModernAsync("tools/call", """{"name":"context_after_yield","arguments":{}}""", Declaring)).Result["taskId"]!;
-        JsonNode task;
-        do
-        {
-            await Task.Delay(50, TestContext.CurrentContext.CancellationToken);
-            task = (await host.ModernAsync("tasks/get", "{\"taskId\":\"" + id + "\"}", Declaring, name: id)).Result;
-        }
-        while ((string?)task["status"] == "working");
+        var task = await UntilTerminal(host, id);
 
         Reply.Text(task["result"]!).Should().Be("none", "the request's HttpContext is gone (ASP.NET Core clears the accessor's holder), never a recycled one");
     }
@@ -532,28 +531,36 @@ public sealed class TasksTests
         return (string)result["taskId"]!;
     }
 
-    private Task<Reply> Get(string id) => _host.ModernAsync("tasks/get", $$"""{"taskId":"{{id}}"}""", Declaring, name: id);
+    private Task<Reply> Get(string id) => Get(_host, id);
+
+    private static Task<Reply> Get(DemoHost host, string id) => host.ModernAsync("tasks/get", $$"""{"taskId":"{{id}}"}""", Declaring, name: id);
 
     private Task<Reply> Cancel(string id) => _host.ModernAsync("tasks/cancel", $$"""{"taskId":"{{id}}"}""", Declaring, name: id);
 
     private Task<Reply> Update(string id, string responses) =>
         _host.ModernAsync("tasks/update", "{\"taskId\":\"" + id + "\",\"inputResponses\":" + responses + "}", Declaring, name: id);
 
-    private Task<JsonNode> UntilTerminal(string id) => Until(id, t => (string?)t["status"] is "completed" or "failed" or "cancelled");
+    private static bool IsTerminal(JsonNode task) => (string?)task["status"] is "completed" or "failed" or "cancelled";
+
+    private Task<JsonNode> UntilTerminal(string id) => UntilTerminal(_host, id);
+
+    private static Task<JsonNode> UntilTerminal(DemoHost host, string id) => Until(host, id, IsTerminal);
+
+    private Task<JsonNode> Until(string id, Func<JsonNode, bool> condition) => Until(_host, id, condition);
 
     /// <summary>Polls tasks/get, as a client does, until the condition holds (bounded by the test's time limit).</summary>
-    private async Task<JsonNode> Until(string id, Func<JsonNode, bool> condition)
+    private static async Task<JsonNode> Until(DemoHost host, string id, Func<JsonNode, bool> condition, int pollMilliseconds = 50)
     {
         var token = TestContext.CurrentContext.CancellationToken;
         while (true)
         {
-            var task = (await Get(id)).Result;
+            var task = (await Get(host, id)).Result;
             if (condition(task))
             {
                 return task;
             }
 
-            await Task.Delay(50, token);
+            await Task.Delay(pollMilliseconds, token);
         }
     }
 }
