@@ -12,7 +12,9 @@
 #                    (io.modelcontextprotocol/tasks, SEP-2663; the suite marks them "extension").
 # Client scenarios (mcp-raw conformance-client as the client runner): initialize, tools_call,
 # elicitation-sep1034-client-defaults and sse-retry of 0.1.16; the eight non-auth 2026-07-28 client scenarios of the
-# alpha. The auth/* client scenarios are not run (no OAuth client yet).
+# alpha; and the OAuth client (McpClientOptions.OAuth, headless user agent): the 25 auth/* scenarios that 2026-07-28
+# requires (list --client --requirements 2026-07-28) at the 2026-07-28 wire, and the two 2025-03-26 back-compat ones
+# (no protected resource metadata: AS metadata at the origin, then the default /authorize, /token, /register).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -89,7 +91,7 @@ run_client() { # label home version scenario [spec-version]
   local args=(client --command "$CLIENT_CMD" --scenario "$scenario" --timeout 60000)
   [ -n "$spec" ] && args+=(--spec-version "$spec")
   out=$(cd /tmp && timeout 180 "$node" "$suite" "${args[@]}" 2>&1)
-  printf '%s\n' "$out" > "$OUT/client-$label-$scenario.txt"
+  printf '%s\n' "$out" > "$OUT/client-$label-${scenario//\//_}.txt"
   if printf '%s' "$out" | grep -q 'OVERALL: PASSED'; then
     printf '  %-8s %-48s PASS\n' "$label" "client:$scenario"; passed=$((passed + 1))
   else
@@ -104,6 +106,19 @@ done
 for s in tools_call request-metadata sep-2322-client-request-state http-standard-headers http-custom-headers \
          http-invalid-tool-headers json-schema-ref-no-deref json-schema-2020-12-preservation; do
   run_client "2026" "$CONFORMANCE_HOME" "$s" 2026-07-28
+done
+
+AUTH=(metadata-default metadata-var1 metadata-var2 metadata-var3 basic-cimd pre-registration
+      token-endpoint-auth-basic token-endpoint-auth-post token-endpoint-auth-none
+      scope-from-www-authenticate scope-from-scopes-supported scope-omitted-when-undefined scope-step-up scope-retry-limit
+      resource-mismatch offline-access-scope offline-access-not-supported authorization-server-migration
+      iss-supported iss-not-advertised iss-supported-missing iss-wrong-issuer iss-unexpected iss-normalized
+      metadata-issuer-mismatch)
+for s in "${AUTH[@]}"; do
+  run_client "2026" "$CONFORMANCE_HOME" "auth/$s" 2026-07-28
+done
+for s in 2025-03-26-oauth-metadata-backcompat 2025-03-26-oauth-endpoint-fallback; do
+  run_client "2025-03" "$CONFORMANCE_HOME" "auth/$s" 2025-03-26
 done
 
 echo "conformance: $passed passed, $failed failed"

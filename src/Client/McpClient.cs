@@ -88,7 +88,20 @@ public sealed partial class McpClient : IAsyncDisposable
         options ??= new McpClientOptions();
 
         // Our own HttpClient follows redirects without carrying credentials to another origin; a given one keeps its policy.
-        var client = new McpClient(options, httpClient ?? new HttpClient(new SameOriginRedirectHandler(options.Headers.Keys)) { Timeout = Timeout.InfiniteTimeSpan }, httpClient is null, url);
+        // With OAuth, the token handler sits in front of either.
+        HttpClient http;
+        if (options.OAuth is { } oauth)
+        {
+            var session = new OAuthSession(oauth, url);
+            HttpMessageHandler inner = httpClient is null ? new SameOriginRedirectHandler(options.Headers.Keys) : new HttpClientForwarder(httpClient);
+            http = new HttpClient(new OAuthHandler(session, inner)) { Timeout = Timeout.InfiniteTimeSpan };
+        }
+        else
+        {
+            http = httpClient ?? new HttpClient(new SameOriginRedirectHandler(options.Headers.Keys)) { Timeout = Timeout.InfiniteTimeSpan };
+        }
+
+        var client = new McpClient(options, http, !ReferenceEquals(http, httpClient), url);
         try
         {
             await client.ConnectHttpAsync(cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,13 @@ public sealed class McpClientOptions
     /// </summary>
     public LoggingLevel? LogLevel { get; set; }
 
+    /// <summary>
+    /// The OAuth 2.1 client: when set, a 401 (or a 403 <c>insufficient_scope</c>) from the server starts the MCP
+    /// authorization flow, and the token goes in the <c>Authorization</c> header of every later request to the
+    /// server's origin. Null: no OAuth (a fixed token can still go in <see cref="Headers"/>).
+    /// </summary>
+    public McpOAuthOptions? OAuth { get; set; }
+
     /// <summary>Extra headers on every HTTP request (for example <c>Authorization</c>).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

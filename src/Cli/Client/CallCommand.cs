@@ -24,6 +24,14 @@ internal static class CallCommand
           --timeout SECONDS   per-request limit (default 300)
           --root PATH         answer the server's roots/list with this directory (repeatable; without it the
                               client declares no roots capability and shares no paths)
+          --auth              answer a 401 with the OAuth 2.1 flow: print the authorization URL, receive the code
+                              on a loopback redirect (http://127.0.0.1:PORT/callback), send the token on every request
+          --auth-port PORT    the loopback port of the redirect (default: a free one; fix it when the authorization
+                              server wants a registered redirect URI)
+          --client-id ID      a pre-registered client id (default: a client metadata document URL when given, else
+                              dynamic client registration)
+          --client-secret S   its secret, for a confidential client
+          --client-metadata-url URL  this client's metadata document (Client ID Metadata Documents)
 
         Text from the server is printed with terminal control sequences removed.
         """;
@@ -37,6 +45,9 @@ internal static class CallCommand
         var options = new McpClientOptions { LogLevel = LoggingLevel.Info, ClientInfo = new Implementation { Name = "mcp-raw-cli", Version = typeof(CallCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" } };
         var pairs = new List<(string Key, string Value)>();
         var roots = new List<Root>();
+        var auth = false;
+        var authPort = 0;
+        var oauth = new McpOAuthOptions { ClientName = "mcp-raw-cli" };
         try
         {
             for (var i = 0; i < args.Length; i++)
@@ -77,6 +88,26 @@ internal static class CallCommand
                         }
 
                         options.ProtocolVersion = version;
+                        break;
+                    case "--auth": auth = true; break;
+                    case "--auth-port" when i + 1 < args.Length:
+                        if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out authPort) || authPort > 65535)
+                        {
+                            return Fail($"--auth-port needs a port number, got '{args[i]}'.");
+                        }
+
+                        auth = true;
+                        break;
+                    case "--client-id" when i + 1 < args.Length: oauth.ClientId = args[++i]; auth = true; break;
+                    case "--client-secret" when i + 1 < args.Length: oauth.ClientSecret = args[++i]; auth = true; break;
+                    case "--client-metadata-url" when i + 1 < args.Length:
+                        if (!Uri.TryCreate(args[++i], UriKind.Absolute, out var cimd) || cimd.Scheme != "https")
+                        {
+                            return Fail($"--client-metadata-url needs an https URL, got '{args[i]}'.");
+                        }
+
+                        oauth.ClientMetadataDocumentUrl = cimd;
+                        auth = true;
                         break;
                     case "--timeout" when i + 1 < args.Length:
                         options.RequestTimeout = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
@@ -132,6 +163,16 @@ internal static class CallCommand
             // Only the directories given: the client shares no path it was not asked to.
             options.RootsHandler = _ => ValueTask.FromResult(new ListRootsResult { Roots = roots });
         }
+        using var redirect = auth && stdio is null ? LoopbackRedirectListener.Start(authPort) : null;
+        if (redirect is not null)
+        {
+            // The person's browser does the authorization; the code comes back to the loopback listener.
+            oauth.RedirectUri = redirect.RedirectUri;
+            oauth.Authorize = redirect.UserAgent(url => Console.Error.WriteLine($"authorize in a browser: {url}\n(waiting for the redirect to {redirect.RedirectUri})"));
+            oauth.Log = m => Console.Error.WriteLine("oauth: " + TerminalText.Clean(m));
+            options.OAuth = oauth;
+        }
+
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -199,7 +240,7 @@ internal static class CallCommand
             display.Finish();
             return Fail(e.Code == 0 ? e.Message : $"{e.Message} (JSON-RPC error {e.Code})");
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or InvalidOperationException or McpAuthorizationException)
         {
             display.Finish();
             return Fail(e.Message);

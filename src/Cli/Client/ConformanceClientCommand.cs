@@ -41,6 +41,19 @@ internal static class ConformanceClientCommand
             },
             Warning = w => Console.Error.WriteLine("warning: " + w),
             RequestTimeout = TimeSpan.FromSeconds(20),
+
+            // The auth/* scenarios: their mock authorization server approves at once, so the headless user agent
+            // takes the code from its redirect. The suite's CIMD URL and the pre-registered client come from it.
+            OAuth = new McpOAuthOptions
+            {
+                RedirectUri = new Uri("http://localhost:3000/callback"),
+                ClientName = "mcp-raw-conformance-client",
+                Authorize = McpOAuthUserAgents.Headless(),
+                ClientMetadataDocumentUrl = new Uri("https://conformance-test.local/client-metadata.json"),
+                ClientId = (string?)context?["client_id"],
+                ClientSecret = (string?)context?["client_secret"],
+                Log = m => Console.Error.WriteLine("oauth: " + m),
+            },
         };
 
         try
@@ -76,7 +89,7 @@ internal static class ConformanceClientCommand
                     var result = await client.CallToolAsync(call.Name, call.Arguments);
                     Console.Error.WriteLine($"tools/call {call.Name}: {(result.IsError == true ? "isError" : "ok")}");
                 }
-                catch (Exception e) when (e is McpClientException or TimeoutException or HttpRequestException)
+                catch (Exception e) when (e is McpClientException or McpAuthorizationException or TimeoutException or HttpRequestException)
                 {
                     Interlocked.Increment(ref failures);
                     Console.Error.WriteLine($"tools/call {call.Name} failed: {e.Message}");
@@ -118,7 +131,7 @@ internal static class ConformanceClientCommand
             Console.Error.WriteLine($"done: {failures} failed call(s)");
             return 0;
         }
-        catch (Exception e) when (e is McpClientException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (e is McpClientException or McpAuthorizationException or HttpRequestException or TimeoutException)
         {
             await Console.Error.WriteLineAsync("conformance-client: " + e.Message);
             return 1;
@@ -131,7 +144,7 @@ internal static class ConformanceClientCommand
         {
             return await action();
         }
-        catch (Exception e) when (e is McpClientException or TimeoutException or HttpRequestException)
+        catch (Exception e) when (e is McpClientException or McpAuthorizationException or TimeoutException or HttpRequestException)
         {
             Console.Error.WriteLine("request failed: " + e.Message);
             return fallback;
