@@ -7,8 +7,8 @@ namespace Mcp.Raw.Client;
 /// <summary>
 /// Receives the authorization server's redirect on a loopback port (RFC 8252 §7.3), for a person who authorizes in a
 /// browser: <see cref="RedirectUri"/> goes in <see cref="McpOAuthOptions.RedirectUri"/>, and
-/// <see cref="WaitForRedirectAsync"/> returns the URL the browser was sent to. Requests for other paths get 404; the
-/// browser gets a page that says it may close.
+/// <see cref="WaitForRedirectAsync"/> returns the URL the browser was sent to (the first request to that path with a
+/// <c>code</c> or an <c>error</c>). Other requests get 404; the browser gets a page that says it may close.
 /// </summary>
 public sealed class LoopbackRedirectListener : IDisposable
 {
@@ -48,8 +48,19 @@ public sealed class LoopbackRedirectListener : IDisposable
             using var socket = await _listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: false);
             await using var _ = stream.ConfigureAwait(false);
-            var target = await ReadRequestTargetAsync(stream, cancellationToken).ConfigureAwait(false);
-            if (target is not null && Uri.TryCreate(RedirectUri, target, out var url) && url.AbsolutePath == RedirectUri.AbsolutePath)
+            string? target;
+            try
+            {
+                target = await ReadRequestTargetAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            // Only an authorization response ends the wait: a stray request (a web page probing the port, say) does not.
+            if (target is not null && Uri.TryCreate(RedirectUri, target, out var url) && url.AbsolutePath == RedirectUri.AbsolutePath
+                && System.Web.HttpUtility.ParseQueryString(url.Query) is var query && (query["code"] is not null || query["error"] is not null))
             {
                 await RespondAsync(stream, 200, "<!doctype html><title>mcp-raw</title><p>Authorization received. You may close this window.</p>", cancellationToken).ConfigureAwait(false);
                 return url;

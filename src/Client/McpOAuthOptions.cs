@@ -33,6 +33,18 @@ public sealed class McpOAuthOptions
     public string? ClientSecret { get; set; }
 
     /// <summary>
+    /// The issuer the pre-registered <see cref="ClientId"/> belongs to. Null: the first authorization server the client
+    /// meets. The credentials never go to another one (it gets CIMD or dynamic registration instead).
+    /// </summary>
+    public string? ClientIdIssuer { get; set; }
+
+    /// <summary>
+    /// How long one flow (discovery, registration, the user agent, the token request) may take before it fails with
+    /// <see cref="McpAuthorizationException"/>. Default 5 minutes (a person signs in within it).
+    /// </summary>
+    public TimeSpan FlowTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// The HTTPS URL of this client's metadata document (Client ID Metadata Documents). Used as the client id when the
     /// authorization server advertises <c>client_id_metadata_document_supported</c> and no <see cref="ClientId"/> is set.
     /// </summary>

@@ -17,7 +17,7 @@ internal static class OAuthDiscovery
     public static async Task<ProtectedResourceMetadata?> FindResourceMetadataAsync(HttpClient http, Uri resource, string? fromChallenge, Action<string>? log, CancellationToken cancellationToken)
     {
         var candidates = new List<Uri>(3);
-        if (fromChallenge is not null && Uri.TryCreate(fromChallenge, UriKind.Absolute, out var hinted) && hinted.Scheme is "http" or "https")
+        if (fromChallenge is not null && Uri.TryCreate(fromChallenge, UriKind.Absolute, out var hinted) && IsSecure(hinted))
         {
             candidates.Add(hinted);
         }
@@ -51,9 +51,9 @@ internal static class OAuthDiscovery
     /// </summary>
     public static async Task<AuthorizationServerMetadata?> FindAuthorizationServerAsync(HttpClient http, string issuer, Action<string>? log, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUri) || issuerUri.Scheme is not ("http" or "https") || issuerUri.Query.Length > 0 || issuerUri.Fragment.Length > 0)
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUri) || !IsSecure(issuerUri) || issuerUri.Query.Length > 0 || issuerUri.Fragment.Length > 0)
         {
-            throw new McpAuthorizationException($"The authorization server '{issuer}' is no valid issuer identifier (an http(s) URL without query or fragment).");
+            throw new McpAuthorizationException($"The authorization server '{issuer}' is no valid issuer identifier (an https URL without query or fragment; http only on loopback).");
         }
 
         var origin = new Uri(issuerUri.GetLeftPart(UriPartial.Authority));
@@ -89,6 +89,11 @@ internal static class OAuthDiscovery
         return null;
     }
 
+    /// <summary>HTTPS, or HTTP to a loopback host (development and tests): where codes and credentials may go.</summary>
+    public static bool IsSecure(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttps
+        || (url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || string.Equals(url.Host, "localhost", StringComparison.OrdinalIgnoreCase)));
+
     private static async Task<JsonDocument?> TryGetJsonAsync(HttpClient http, Uri url, Action<string>? log, CancellationToken cancellationToken)
     {
         try
@@ -105,7 +110,8 @@ internal static class OAuthDiscovery
             var bytes = await BoundedReads.ReadBodyAsync(response.Content, MaxDocumentBytes, cancellationToken).ConfigureAwait(false);
             return JsonDocument.Parse(bytes);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or McpClientException)
+        catch (Exception e) when (e is HttpRequestException or JsonException or McpClientException or IOException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             log?.Invoke($"GET {url} failed: {e.Message}");
             return null;

@@ -24,7 +24,7 @@ internal sealed class OAuthHandler(OAuthSession session, HttpMessageHandler inne
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
         {
-            if (token is not null)
+            if (token is not null && response.IsSuccessStatusCode)
             {
                 session.OnAuthorized();
             }
@@ -32,27 +32,48 @@ internal sealed class OAuthHandler(OAuthSession session, HttpMessageHandler inne
             return response;
         }
 
-        if (BearerChallenge.From(response.Headers) is not { } challenge
-            || !await session.OnChallengeAsync((int)response.StatusCode, challenge, token, cancellationToken).ConfigureAwait(false))
+        bool retry;
+        try
+        {
+            retry = BearerChallenge.From(response.Headers) is { } challenge
+                && await session.OnChallengeAsync((int)response.StatusCode, challenge, token, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        if (!retry)
         {
             return response;
         }
 
         response.Dispose();
-        var retry = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content, Version = request.Version, VersionPolicy = request.VersionPolicy };
-        foreach (var header in request.Headers)
-        {
-            retry.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-
-        Attach(retry, session.AccessToken);
-        var second = await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
-        if (second.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+        var again = Copy(request);
+        Attach(again, session.AccessToken);
+        var second = await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
+        if (second.IsSuccessStatusCode)
         {
             session.OnAuthorized();
         }
 
         return second;
+    }
+
+    /// <summary>
+    /// A new message for the same request (a sent message cannot be sent again). The content is shared: the
+    /// connections send <see cref="ReadOnlyMemoryContent"/>, which can be written any number of times.
+    /// </summary>
+    internal static HttpRequestMessage Copy(HttpRequestMessage request)
+    {
+        var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content, Version = request.Version, VersionPolicy = request.VersionPolicy };
+        foreach (var header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
     }
 
     protected override void Dispose(bool disposing)
@@ -73,5 +94,5 @@ internal sealed class OAuthHandler(OAuthSession session, HttpMessageHandler inne
 internal sealed class HttpClientForwarder(HttpClient client) : HttpMessageHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        client.SendAsync(OAuthHandler.Copy(request), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 }

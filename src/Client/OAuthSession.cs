@@ -59,7 +59,7 @@ internal sealed class OAuthSession : IDisposable
     public async ValueTask<string?> GetTokenAsync(CancellationToken cancellationToken)
     {
         var tokens = _tokens;
-        if (tokens is null || tokens.RefreshToken is null || tokens.ExpiresAt is not { } expires || DateTimeOffset.UtcNow + s_refreshSkew < expires)
+        if (tokens is null || tokens.RefreshToken is null || tokens.ExpiresAt is not { } expires || DateTimeOffset.UtcNow + tokens.RefreshMargin < expires)
         {
             return tokens?.AccessToken;
         }
@@ -69,7 +69,8 @@ internal sealed class OAuthSession : IDisposable
         {
             if (ReferenceEquals(tokens, _tokens))
             {
-                await TryRefreshAsync(cancellationToken).ConfigureAwait(false);
+                using var flow = FlowToken(cancellationToken);
+                await TryRefreshAsync(flow.Token).ConfigureAwait(false);
             }
 
             return _tokens?.AccessToken;
@@ -116,16 +117,24 @@ internal sealed class OAuthSession : IDisposable
                 throw new McpAuthorizationException($"The server still refused after {_flowsWithoutSuccess} authorization flow(s) in a row (HTTP {status}); giving up.");
             }
 
-            await DiscoverAsync(challenge, cancellationToken).ConfigureAwait(false);
-            if (status == 401 && !challenge.IsInsufficientScope && _tokens?.RefreshToken is not null && await TryRefreshAsync(cancellationToken).ConfigureAwait(false))
+            using var flow = FlowToken(cancellationToken);
+            try
             {
+                await DiscoverAsync(challenge, flow.Token).ConfigureAwait(false);
+                if (status == 401 && !challenge.IsInsufficientScope && _tokens?.RefreshToken is not null && await TryRefreshAsync(flow.Token).ConfigureAwait(false))
+                {
+                    _flowsWithoutSuccess++;
+                    return true;
+                }
+
                 _flowsWithoutSuccess++;
+                await AuthorizeAsync(challenged, flow.Token).ConfigureAwait(false);
                 return true;
             }
-
-            _flowsWithoutSuccess++;
-            await AuthorizeAsync(challenged, cancellationToken).ConfigureAwait(false);
-            return true;
+            catch (OperationCanceledException e) when (flow.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new McpAuthorizationException($"The authorization flow did not finish within {_options.FlowTimeout}.", e);
+            }
         }
         finally
         {
@@ -142,6 +151,11 @@ internal sealed class OAuthSession : IDisposable
         {
             // 2025-03-26: no resource metadata; the MCP server's origin is the authorization server.
             issuer = _resource.GetLeftPart(UriPartial.Authority);
+            if (!OAuthDiscovery.IsSecure(_resource))
+            {
+                throw new McpAuthorizationException($"{_resource} publishes no protected resource metadata and is no HTTPS origin: refusing to use it as an authorization server.");
+            }
+
             _resourceParameter = null;
             Log($"no protected resource metadata; using {issuer} as the authorization server (2025-03-26)");
         }
@@ -178,6 +192,14 @@ internal sealed class OAuthSession : IDisposable
         }
 
         _issuer = issuer;
+        foreach (var endpoint in (Uri?[])[_server.AuthorizationEndpoint, _server.TokenEndpoint, _server.RegistrationEndpoint])
+        {
+            if (endpoint is not null && !OAuthDiscovery.IsSecure(endpoint))
+            {
+                throw new McpAuthorizationException($"The authorization server {issuer} has an endpoint without HTTPS ({endpoint}): refusing to send codes and credentials in clear text.");
+            }
+        }
+
         if (_server.FromDocument && !(_server.CodeChallengeMethodsSupported?.Contains("S256") ?? false))
         {
             throw new McpAuthorizationException($"The authorization server {issuer} does not advertise PKCE with S256 (code_challenge_methods_supported): refusing to authorize.");
@@ -187,6 +209,15 @@ internal sealed class OAuthSession : IDisposable
     }
 
     private IReadOnlyList<string>? _resourceMetadataScopes;
+
+    private string? _preRegisteredIssuer;
+
+    private CancellationTokenSource FlowToken(CancellationToken cancellationToken)
+    {
+        var flow = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        flow.CancelAfter(_options.FlowTimeout);
+        return flow;
+    }
 
     /// <summary>Authorization code with PKCE (S256) and the resource indicator, then the token request.</summary>
     private async Task AuthorizeAsync(List<string> challenged, CancellationToken cancellationToken)
@@ -235,11 +266,6 @@ internal sealed class OAuthSession : IDisposable
         Log($"authorize at {server.AuthorizationEndpoint} (scope: {(scopes.Count > 0 ? string.Join(' ', scopes) : "none")})");
         var callback = await _options.Authorize!(url, cancellationToken).ConfigureAwait(false);
         var answer = System.Web.HttpUtility.ParseQueryString(callback.Query);
-        if (answer["error"] is { } error)
-        {
-            throw new McpAuthorizationException($"The authorization server refused: {error}" + (answer["error_description"] is { } d ? $" ({d})" : string.Empty) + ".");
-        }
-
         if (!string.Equals(answer["state"], state, StringComparison.Ordinal))
         {
             throw new McpAuthorizationException("The authorization response's state does not match the request's: refusing it.");
@@ -256,6 +282,12 @@ internal sealed class OAuthSession : IDisposable
         else if (server.IssParameterSupported)
         {
             throw new McpAuthorizationException($"The authorization server {server.Issuer} advertises the iss parameter but the response has none: refusing it (RFC 9207).");
+        }
+
+        // The error is believed only once state and iss say it comes from this flow and this server (RFC 9207 §2.4).
+        if (answer["error"] is { } error)
+        {
+            throw new McpAuthorizationException($"The authorization server refused: {error}" + (answer["error_description"] is { } d ? $" ({d})" : string.Empty) + ".");
         }
 
         if (answer["code"] is not { Length: > 0 } code)
@@ -298,7 +330,8 @@ internal sealed class OAuthSession : IDisposable
             Log("token refreshed");
             return true;
         }
-        catch (McpAuthorizationException e)
+        catch (Exception e) when (e is McpAuthorizationException or HttpRequestException or IOException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Log("refresh failed: " + e.Message);
             _tokens = _tokens is { } t ? t with { RefreshToken = null } : null;
@@ -340,17 +373,29 @@ internal sealed class OAuthSession : IDisposable
             throw new McpAuthorizationException($"The token endpoint issued a '{type}' token; only Bearer tokens are supported.");
         }
 
-        DateTimeOffset? expiresAt = OAuthJson.Long(root, "expires_in") is { } seconds and > 0 ? DateTimeOffset.UtcNow.AddSeconds(seconds) : null;
+        // A lifetime past ten years is no lifetime; the margin is 30 s, or half of a shorter lifetime (no refresh per request).
+        TimeSpan? lifetime = OAuthJson.Long(root, "expires_in") is { } seconds and > 0 ? TimeSpan.FromSeconds(Math.Min(seconds, 315_360_000)) : null;
         var granted = OAuthJson.String(root, "scope") ?? requestedScope;
-        return new TokenSet(access, OAuthJson.String(root, "refresh_token") ?? previousRefresh, expiresAt, [.. SplitScopes(granted)]);
+        return new TokenSet(access, OAuthJson.String(root, "refresh_token") ?? previousRefresh, DateTimeOffset.UtcNow + lifetime, [.. SplitScopes(granted)])
+        {
+            RefreshMargin = lifetime is { } l && l < 2 * s_refreshSkew ? l / 2 : s_refreshSkew,
+        };
     }
 
     /// <summary>The client id: pre-registered, else a Client ID Metadata Document URL, else dynamic registration (RFC 7591).</summary>
     private async Task<ClientCredentials> ObtainClientAsync(AuthorizationServerMetadata server, CancellationToken cancellationToken)
     {
+        // Pre-registered credentials belong to one authorization server: the one named in the options, else the first
+        // one met. Another issuer never sees them (a hostile resource could name any server to collect the secret).
         if (_options.ClientId is { Length: > 0 } id)
         {
-            return new ClientCredentials(id, _options.ClientSecret, ChooseAuthMethod(server, _options.ClientSecret is not null, null));
+            var bound = _options.ClientIdIssuer ?? (_preRegisteredIssuer ??= server.Issuer);
+            if (string.Equals(bound, server.Issuer, StringComparison.Ordinal))
+            {
+                return new ClientCredentials(id, _options.ClientSecret, ChooseAuthMethod(server, _options.ClientSecret is not null, null));
+            }
+
+            Log($"the pre-registered client id belongs to {bound}, not {server.Issuer}: not using it there");
         }
 
         if (_options.ClientMetadataDocumentUrl is { } document && server.ClientIdMetadataDocumentSupported)
@@ -368,7 +413,7 @@ internal sealed class OAuthSession : IDisposable
         var method = supported is null || supported.Contains("none") ? "none"
             : supported.Contains("client_secret_basic") ? "client_secret_basic"
             : supported.Contains("client_secret_post") ? "client_secret_post"
-            : supported[0];
+            : supported.Count > 0 ? supported[0] : "none";
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -505,5 +550,8 @@ internal sealed class OAuthSession : IDisposable
 
     private sealed record ClientCredentials(string ClientId, string? ClientSecret, string AuthMethod);
 
-    private sealed record TokenSet(string AccessToken, string? RefreshToken, DateTimeOffset? ExpiresAt, HashSet<string> Scopes);
+    private sealed record TokenSet(string AccessToken, string? RefreshToken, DateTimeOffset? ExpiresAt, HashSet<string> Scopes)
+    {
+        public TimeSpan RefreshMargin { get; init; }
+    }
 }

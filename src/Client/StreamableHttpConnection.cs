@@ -321,6 +321,11 @@ internal sealed class StreamableHttpConnection : ClientConnection
             {
                 attempts++;
             }
+            catch (McpAuthorizationException)
+            {
+                // The standalone stream is a MAY (TR-27): a refused authorization ends it, it does not fault the client.
+                return;
+            }
 
             try
             {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Mcp.Raw.Cli.Serve;
 using Mcp.Raw.Protocol.Mcp;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mcp.Raw.Client.Tests;
 
@@ -66,10 +67,12 @@ public sealed class ClientOAuthTests
     [Test]
     public async Task AnExpiringTokenIsRefreshedWithoutAnotherAuthorization()
     {
-        // Tokens that live 20 s are inside the client's 30 s refresh margin: the next request refreshes first.
-        _authority.AccessTokenLifetime = TimeSpan.FromSeconds(20);
+        // A token of 1 s is refreshed in the last half of its life: once that has passed, the next request refreshes first.
+        _authority.AccessTokenLifetime = TimeSpan.FromSeconds(1);
         await using var server = await ProtectedServer.StartAsync(_authority);
         await using var client = await McpClient.ConnectAsync(server.Url, new McpClientOptions { OAuth = Headless() });
+        _authority.TokenRequests.Select(t => t.GrantType).Should().Equal("authorization_code");
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.CurrentContext.CancellationToken);
         await client.CallToolAsync("echo", s_echo, cancellationToken: TestContext.CurrentContext.CancellationToken);
 
         _authority.Authorizations.Should().ContainSingle();
@@ -94,12 +97,71 @@ public sealed class ClientOAuthTests
     [Test]
     public async Task AServerThatKeepsRefusingEndsInAnErrorAfterTheRetryCap_A05()
     {
+        // Every grant lacks the needed scope: each request gets 401 or 403 insufficient_scope, one flow and one retry.
+        // Three flows in a row without a success, then the fourth request fails without a fourth flow.
         _authority.GrantScope = (_, _) => "profile";
         await using var server = await ProtectedServer.StartAsync(_authority);
-        var connect = () => McpClient.ConnectAsync(server.Url, new McpClientOptions { OAuth = Headless(o => o.MaxAuthorizationAttempts = 2) });
+        using var handler = new OAuthHandler(new OAuthSession(Headless(), server.Url), new SocketsHttpHandler());
+        using var http = new HttpClient(handler);
+        HttpRequestMessage Discover()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, server.Url)
+            {
+                Content = new ReadOnlyMemoryContent(System.Text.Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}")),
+            };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+            request.Headers.Add("Mcp-Method", "server/discover");
+            return request;
+        }
 
-        await connect.Should().ThrowAsync<Exception>().Where(e => e is McpAuthorizationException || e is McpClientException);
-        _authority.Authorizations.Count.Should().BeLessThanOrEqualTo(2);
+        for (var i = 1; i <= 3; i++)
+        {
+            using var response = await http.SendAsync(Discover(), TestContext.CurrentContext.CancellationToken);
+            response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+            _authority.Authorizations.Should().HaveCount(i);
+        }
+
+        var fourth = () => http.SendAsync(Discover(), TestContext.CurrentContext.CancellationToken);
+        (await fourth.Should().ThrowAsync<McpAuthorizationException>()).Which.Message.Should().Contain("3 authorization flow(s)");
+        _authority.Authorizations.Should().HaveCount(3);
+    }
+
+    [Test]
+    public async Task TheFlowWorksThroughTheCallersOwnHttpClient()
+    {
+        await using var server = await ProtectedServer.StartAsync(_authority);
+        using var own = new HttpClient();
+        await using (var client = await McpClient.ConnectAsync(server.Url, new McpClientOptions { OAuth = Headless() }, own))
+        {
+            var result = await client.CallToolAsync("echo", s_echo, cancellationToken: TestContext.CurrentContext.CancellationToken);
+            ((TextContent)result.Content[0]).Text.Should().Be("hi");
+        }
+
+        (await own.GetAsync(new Uri(server.Url, "/.well-known/oauth-protected-resource/mcp"))).IsSuccessStatusCode.Should().BeTrue("the caller's client outlives ours");
+    }
+
+    [Test]
+    public async Task PreRegisteredCredentialsNeverGoToAnotherIssuer()
+    {
+        // The client id belongs to another authorization server: this one gets a dynamic registration, never the secret.
+        _authority.PreRegistered["ci-client"] = "s3cret";
+        await using var server = await ProtectedServer.StartAsync(_authority);
+        await using var client = await McpClient.ConnectAsync(server.Url, new McpClientOptions
+        {
+            OAuth = Headless(o =>
+            {
+                o.ClientId = "ci-client";
+                o.ClientSecret = "s3cret";
+                o.ClientIdIssuer = "https://login.other.example";
+            }),
+        });
+
+        _authority.Registered.Should().HaveCount(1);
+        _authority.Authorizations.Should().OnlyContain(a => a.ClientId != "ci-client");
+        _authority.TokenRequests.Should().OnlyContain(t => t.ClientId != "ci-client");
+        _authority.Requests.Should().OnlyContain(r => !r.Authorization.StartsWith("Basic", StringComparison.Ordinal));
     }
 
     [Test]
@@ -115,8 +177,10 @@ public sealed class ClientOAuthTests
 
     [TestCase("iss", "https://evil.example")]
     [TestCase("iss", "{issuer}/")]
+    [TestCase("iss", null)]
     [TestCase("state", "forged")]
-    public async Task ATamperedAuthorizationResponseIsRefusedBeforeTheTokenRequest(string parameter, string value)
+    [TestCase("state", null)]
+    public async Task ATamperedAuthorizationResponseIsRefusedBeforeTheTokenRequest(string parameter, string? value)
     {
         await using var server = await ProtectedServer.StartAsync(_authority);
         var headless = McpOAuthUserAgents.Headless();
@@ -124,12 +188,20 @@ public sealed class ClientOAuthTests
         {
             var callback = await headless(url, ct);
             var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
-            query[parameter] = value.Replace("{issuer}", _authority.Issuer, StringComparison.Ordinal);
+            if (value is null)
+            {
+                query.Remove(parameter);
+            }
+            else
+            {
+                query[parameter] = value.Replace("{issuer}", _authority.Issuer, StringComparison.Ordinal);
+            }
+
             return new UriBuilder(callback) { Query = query.ToString() }.Uri;
         });
         var connect = () => McpClient.ConnectAsync(server.Url, new McpClientOptions { OAuth = oauth });
 
-        (await connect.Should().ThrowAsync<McpAuthorizationException>()).Which.Message.Should().Contain(parameter == "iss" ? "issuer" : "state");
+        (await connect.Should().ThrowAsync<McpAuthorizationException>()).Which.Message.Should().Contain(parameter);
         _authority.Authorizations.Should().ContainSingle();
         _authority.TokenRequests.Should().BeEmpty();
     }
@@ -152,8 +224,8 @@ public sealed class ClientOAuthTests
         await using var client = await McpClient.ConnectAsync(server.Url, new McpClientOptions { OAuth = Headless() });
         await client.CallToolAsync("echo", s_echo, cancellationToken: TestContext.CurrentContext.CancellationToken);
 
-        server.Seen.Should().NotBeEmpty();
-        server.Seen.Where(r => r.Path == "/mcp").Should().Contain(r => r.Authorization.StartsWith("Bearer ey", StringComparison.Ordinal));
+        server.Seen.Where(r => r.Path == "/mcp").Should().Contain(r => r.Authorization.Length == 0, "the first, refused request is recorded too")
+            .And.Contain(r => r.Authorization.StartsWith("Bearer ey", StringComparison.Ordinal));
         server.Seen.Should().OnlyContain(r => !r.Query.Contains("token", StringComparison.OrdinalIgnoreCase));
         _authority.Requests.Should().NotBeEmpty().And.OnlyContain(r => !r.Authorization.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase));
     }
@@ -267,15 +339,16 @@ public sealed class ClientOAuthTests
     {
         private readonly WebApplication _app;
 
-        private ProtectedServer(WebApplication app, Uri url)
+        private ProtectedServer(WebApplication app, Uri url, System.Collections.Concurrent.ConcurrentQueue<(string Path, string Query, string Authorization)> seen)
         {
             _app = app;
             Url = url;
+            Seen = seen;
         }
 
         public Uri Url { get; }
 
-        public System.Collections.Concurrent.ConcurrentQueue<(string Path, string Query, string Authorization)> Seen { get; } = new();
+        public System.Collections.Concurrent.ConcurrentQueue<(string Path, string Query, string Authorization)> Seen { get; }
 
         public static async Task<ProtectedServer> StartAsync(TestAuthority authority, string? resource = null)
         {
@@ -286,13 +359,13 @@ public sealed class ClientOAuthTests
             probe.Stop();
             var origin = $"http://127.0.0.1:{port}";
             var security = new ServeSecurity { JwtAuthority = authority.Issuer, Resource = resource ?? origin + "/mcp", RequiredScopes = ["mcp:tools"] };
-            var app = ServeCommand.Build(new ServeOptions(origin, "/mcp", "/sse", false, Conformance: false, Quiet: true) { Security = security });
-            var server = new ProtectedServer(app, new Uri(origin + "/mcp"));
-            app.Use(async (context, next) =>
-            {
-                server.Seen.Enqueue((context.Request.Path, context.Request.QueryString.Value ?? string.Empty, context.Request.Headers.Authorization.ToString()));
-                await next(context);
-            });
+            var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string Query, string Authorization)>();
+
+            // First in the pipeline (before authentication): refused requests are seen too.
+            var app = ServeCommand.Build(
+                new ServeOptions(origin, "/mcp", "/sse", false, Conformance: false, Quiet: true) { Security = security },
+                configureServices: services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RecordFirst(seen)));
+            var server = new ProtectedServer(app, new Uri(origin + "/mcp"), seen);
             await app.StartAsync();
             return server;
         }
@@ -301,6 +374,19 @@ public sealed class ClientOAuthTests
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        private sealed class RecordFirst(System.Collections.Concurrent.ConcurrentQueue<(string Path, string Query, string Authorization)> seen) : Microsoft.AspNetCore.Hosting.IStartupFilter
+        {
+            public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+            {
+                app.Use(async (context, inner) =>
+                {
+                    seen.Enqueue((context.Request.Path, context.Request.QueryString.Value ?? string.Empty, context.Request.Headers.Authorization.ToString()));
+                    await inner(context);
+                });
+                next(app);
+            };
         }
     }
 }

@@ -30,7 +30,8 @@ internal static class CallCommand
                               server wants a registered redirect URI)
           --client-id ID      a pre-registered client id (default: a client metadata document URL when given, else
                               dynamic client registration)
-          --client-secret S   its secret, for a confidential client
+          --client-secret S   its secret, for a confidential client (or MCP_RAW_CLIENT_SECRET, which the process
+                              list does not show)
           --client-metadata-url URL  this client's metadata document (Client ID Metadata Documents)
 
         Text from the server is printed with terminal control sequences removed.
@@ -163,7 +164,18 @@ internal static class CallCommand
             // Only the directories given: the client shares no path it was not asked to.
             options.RootsHandler = _ => ValueTask.FromResult(new ListRootsResult { Roots = roots });
         }
-        using var redirect = auth && stdio is null ? LoopbackRedirectListener.Start(authPort) : null;
+        oauth.ClientSecret ??= Environment.GetEnvironmentVariable("MCP_RAW_CLIENT_SECRET") is { Length: > 0 } envSecret && oauth.ClientId is not null ? envSecret : null;
+        LoopbackRedirectListener? redirect;
+        try
+        {
+            redirect = auth && stdio is null ? LoopbackRedirectListener.Start(authPort) : null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return Fail($"--auth-port {authPort}: {e.Message}");
+        }
+
+        using var listening = redirect;
         if (redirect is not null)
         {
             // The person's browser does the authorization; the code comes back to the loopback listener.
