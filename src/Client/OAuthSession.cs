@@ -240,9 +240,9 @@ internal sealed class OAuthSession : IDisposable
         }
 
         _client ??= await ObtainClientAsync(server, cancellationToken).ConfigureAwait(false);
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var state = Base64Url(RandomNumberGenerator.GetBytes(16));
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var state = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         var query = new List<KeyValuePair<string, string>>
         {
             new("response_type", "code"),
@@ -543,8 +543,6 @@ internal sealed class OAuthSession : IDisposable
 
         return new Uri(builder.ToString());
     }
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private void Log(string message) => _options.Log?.Invoke(message);
 

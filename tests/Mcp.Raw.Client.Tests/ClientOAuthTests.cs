@@ -175,6 +175,16 @@ public sealed class ClientOAuthTests
         _authority.Registered.Should().BeEmpty();
     }
 
+    [Test]
+    public async Task AnAuthorizationServerWithoutHttpsIsRefusedBeforeAnyRequestToIt_A14()
+    {
+        await using var server = await ProtectedServer.StartAsync(_authority, authorizationServer: "http://login.example.com");
+        var connect = () => McpClient.ConnectAsync(server.Url, new McpClientOptions { OAuth = Headless() });
+
+        (await connect.Should().ThrowAsync<McpAuthorizationException>()).Which.Message.Should().Contain("http://login.example.com").And.Contain("https");
+        _authority.Requests.Should().BeEmpty();
+    }
+
     [TestCase("iss", "https://evil.example")]
     [TestCase("iss", "{issuer}/")]
     [TestCase("iss", null)]
@@ -350,7 +360,7 @@ public sealed class ClientOAuthTests
 
         public System.Collections.Concurrent.ConcurrentQueue<(string Path, string Query, string Authorization)> Seen { get; }
 
-        public static async Task<ProtectedServer> StartAsync(TestAuthority authority, string? resource = null)
+        public static async Task<ProtectedServer> StartAsync(TestAuthority authority, string? resource = null, string? authorizationServer = null)
         {
             // The resource URL is the audience and must be known before start: take a free port first.
             using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -358,7 +368,7 @@ public sealed class ClientOAuthTests
             var port = ((IPEndPoint)probe.LocalEndpoint).Port;
             probe.Stop();
             var origin = $"http://127.0.0.1:{port}";
-            var security = new ServeSecurity { JwtAuthority = authority.Issuer, Resource = resource ?? origin + "/mcp", RequiredScopes = ["mcp:tools"] };
+            var security = new ServeSecurity { JwtAuthority = authority.Issuer, Resource = resource ?? origin + "/mcp", RequiredScopes = ["mcp:tools"], AuthorizationServers = authorizationServer is null ? [] : [authorizationServer] };
             var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string Query, string Authorization)>();
 
             // First in the pipeline (before authentication): refused requests are seen too.

@@ -160,7 +160,7 @@ public sealed class TestAuthority : IAsyncDisposable
         if (Get("grant_type") == "authorization_code")
         {
             if (Get("code") is not { } code || !_codes.TryRemove(code, out grant) || grant.ClientId != clientId || grant.RedirectUri != Get("redirect_uri")
-                || Get("code_verifier") is not { } verifier || Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier))) != grant.Challenge)
+                || Get("code_verifier") is not { } verifier || System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier))) != grant.Challenge)
             {
                 return Error(400, "invalid_grant");
             }
@@ -236,8 +236,6 @@ public sealed class TestAuthority : IAsyncDisposable
     }
 
     private static IResult Error(int status, string error) => Results.Text(JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = error }), "application/json", statusCode: status);
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private sealed record Grant(string ClientId, string? Scope, string? Resource, string RedirectUri, string Challenge);
 
