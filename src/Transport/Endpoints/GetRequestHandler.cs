@@ -20,7 +20,7 @@ namespace Mcp.Raw.Transport.Endpoints;
 /// GET on the MCP endpoint: the session's standalone stream (TR-27..TR-34), or with <c>Last-Event-ID</c> the resumption
 /// of a stream of that session (TR-40..TR-44): exactly the missed events of that one stream, in order, then the rest live.
 /// </summary>
-internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventStore events, RequestGuard guard, IOptions<StreamableHttpOptions> options, ILogger<GetRequestHandler> logger)
+internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventStore events, RequestGuard guard, IOptions<StreamableHttpOptions> options, KeepAliveScheduler keepAlive, ILogger<GetRequestHandler> logger)
 {
     private readonly StreamableHttpOptions _options = options.Value;
 
@@ -66,7 +66,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
     {
         var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, events,
             new StreamKey(session.Tag, McpSession.StandaloneStreamId), session.ProtocolVersion.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds);
-        stream.KeepAliveInterval = _options.KeepAliveInterval;
+        stream.KeepAlive = keepAlive;
         lock (session.StandaloneLock)
         {
             // One standalone stream per session; a stale one (its client gone) is replaced rather than blocking
@@ -110,7 +110,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
 
     /// <summary>
     /// Holds the stream open until it ends, the client goes or the session ends; its keep-alive comments come from the
-    /// one shared timer (<see cref="ServerStream.KeepAliveInterval"/>, <see cref="KeepAliveScheduler"/>), not a timer
+    /// one shared timer (<see cref="KeepAliveScheduler"/>), not a timer
     /// per stream.
     /// </summary>
     private static async Task KeepAliveUntilEndAsync(ServerStream stream, CancellationToken stop)

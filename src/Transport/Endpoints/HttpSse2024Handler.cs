@@ -21,9 +21,10 @@ namespace Mcp.Raw.Transport.Endpoints;
 /// session key); POSTs there get 202 and their answers flow on the stream as <c>message</c> events.
 /// </summary>
 internal sealed partial class HttpSse2024Handler(
-    MessageDispatcher dispatcher, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, IServiceProvider rootServices, ILogger<HttpSse2024Handler> logger)
+    MessageDispatcher dispatcher, ISessionStore sessions, RequestGuard guard, IOptions<StreamableHttpOptions> options, KeepAliveScheduler keepAlive, IServiceProvider rootServices, ILogger<HttpSse2024Handler> logger)
 {
     private readonly StreamableHttpOptions _options = options.Value;
+    private readonly KeepAliveScheduler _keepAlive = keepAlive;
 
     /// <summary>
     /// Opens an HTTP+SSE connection. The <c>endpoint</c> event names the request's own path with
@@ -54,7 +55,7 @@ internal sealed partial class HttpSse2024Handler(
         var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, store: null, key: default, priming: false, retryMilliseconds: 0, SseEventType.Message)
         {
             // Comments from the one shared timer while the connection is idle.
-            KeepAliveInterval = _options.KeepAliveInterval,
+            KeepAlive = _keepAlive,
         };
         lock (session.StandaloneLock)
         {

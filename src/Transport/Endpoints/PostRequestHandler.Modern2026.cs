@@ -53,7 +53,7 @@ internal sealed partial class PostRequestHandler
         // Kestrel's RequestAborted fires when the client goes.
         var stream = new ServerStream(http, accepts, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
-            KeepAliveInterval = _options.KeepAliveInterval,
+            KeepAlive = _keepAlive,
         };
         await using (stream.ConfigureAwait(false))
         {

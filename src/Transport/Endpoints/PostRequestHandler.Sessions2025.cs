@@ -84,7 +84,7 @@ internal sealed partial class PostRequestHandler
             var key = new StreamKey(session.Tag, session.NextStreamId());
             var stream = new ServerStream(http, accepts, _events, key, version.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds)
             {
-                KeepAliveInterval = _options.KeepAliveInterval,
+                KeepAlive = _keepAlive,
             };
             await using (stream.ConfigureAwait(false))
             {
@@ -173,7 +173,7 @@ internal sealed partial class PostRequestHandler
         // RequestAborted fires when the client goes).
         var stream = new ServerStream(http, accepts, store: null, key: default, priming: false, retryMilliseconds: 0)
         {
-            KeepAliveInterval = _options.KeepAliveInterval,
+            KeepAlive = _keepAlive,
         };
         await using (stream.ConfigureAwait(false))
         {

@@ -28,11 +28,13 @@ internal sealed partial class PostRequestHandler
     private readonly IEventStore _events;
     private readonly RequestGuard _guard;
     private readonly StreamableHttpOptions _options;
+    private readonly KeepAliveScheduler _keepAlive;
     private readonly JsonRpcReaderOptions _readerOptions;
     private readonly ILogger _logger;
 
-    public PostRequestHandler(IMcpMessageHandler handler, MessageDispatcher dispatcher, ISessionStore sessions, IEventStore events, RequestGuard guard, IOptions<StreamableHttpOptions> options, ILogger<PostRequestHandler> logger)
+    public PostRequestHandler(IMcpMessageHandler handler, MessageDispatcher dispatcher, ISessionStore sessions, IEventStore events, RequestGuard guard, IOptions<StreamableHttpOptions> options, KeepAliveScheduler keepAlive, ILogger<PostRequestHandler> logger)
     {
+        _keepAlive = keepAlive;
         _handler = handler;
         _dispatcher = dispatcher;
         _sessions = sessions;

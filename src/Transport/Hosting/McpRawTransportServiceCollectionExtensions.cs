@@ -32,6 +32,7 @@ public static class McpRawTransportServiceCollectionExtensions
         services.TryAddSingleton<IEventStore, InMemoryEventStore>();
         services.TryAddSingleton<ISessionStore, InMemorySessionStore>();
         services.TryAddSingleton<RequestGuard>();
+        services.TryAddSingleton<Mcp.Raw.Transport.Sse.KeepAliveScheduler>();
         services.TryAddSingleton<RejectionLog>();
         services.TryAddSingleton(static sp => new MessageDispatcher(sp.GetRequiredService<IMcpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MessageDispatcher>>()));
         services.TryAddSingleton<PostRequestHandler>();

@@ -1,53 +1,69 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 
 namespace Mcp.Raw.Transport.Sse;
 
 /// <summary>
-/// One timer for the keep-alive comments of every open SSE response, instead of a PeriodicTimer, an abort
-/// registration and a loop per response (measurable per request under load: W2, W6b). It ticks at a quarter of the
-/// shortest interval registered (at least every 10 ms) and asks each stream to write a comment if it has been idle.
+/// One timer per application for the keep-alive comments of every open SSE response, instead of a PeriodicTimer, an
+/// abort registration and a loop per response (measurable per request under load: W2, W6b). It ticks at a quarter of
+/// <see cref="StreamableHttpOptions.KeepAliveInterval"/> (at least every 10 ms), from the first registration until the
+/// application's services are disposed, and asks each stream to write a comment if it has been idle.
 /// </summary>
-internal static class KeepAliveScheduler
+internal sealed class KeepAliveScheduler : IDisposable
 {
-    private static readonly ConcurrentDictionary<ServerStream, byte> s_streams = new();
-    private static readonly Lock s_lock = new();
-    private static Timer? s_timer;
-    private static long s_periodMs = long.MaxValue;
+    private readonly ConcurrentDictionary<ServerStream, byte> _streams = new();
+    private readonly Lock _lock = new();
+    private readonly long _periodMs;
+    private Timer? _timer;
+    private bool _disposed;
 
-    public static void Register(ServerStream stream, TimeSpan interval)
+    public KeepAliveScheduler(IOptions<StreamableHttpOptions> options)
     {
-        s_streams.TryAdd(stream, 0);
-        var period = Math.Max(10, (long)interval.TotalMilliseconds / 4);
-        if (period < Volatile.Read(ref s_periodMs))
+        ArgumentNullException.ThrowIfNull(options);
+        Interval = options.Value.KeepAliveInterval;
+        IntervalMs = (long)Interval.TotalMilliseconds;
+        _periodMs = Math.Max(10, IntervalMs / 4);
+    }
+
+    /// <summary>How long an SSE response may stay silent before it gets a comment.</summary>
+    public TimeSpan Interval { get; }
+
+    public long IntervalMs { get; }
+
+    public void Register(ServerStream stream)
+    {
+        _streams.TryAdd(stream, 0);
+        if (Volatile.Read(ref _timer) is null)
         {
-            lock (s_lock)
+            lock (_lock)
             {
-                if (period < s_periodMs)
+                if (_timer is null && !_disposed)
                 {
-                    s_periodMs = period;
-                    if (s_timer is null)
+                    // Not tied to any request's ExecutionContext.
+                    using (ExecutionContext.SuppressFlow())
                     {
-                        // Not tied to any request's ExecutionContext.
-                        using (ExecutionContext.SuppressFlow())
-                        {
-                            s_timer = new Timer(static _ => Tick(), null, period, period);
-                        }
-                    }
-                    else
-                    {
-                        s_timer.Change(period, period);
+                        Volatile.Write(ref _timer, new Timer(static s => ((KeepAliveScheduler)s!).Tick(), this, _periodMs, _periodMs));
                     }
                 }
             }
         }
     }
 
-    public static void Unregister(ServerStream stream) => s_streams.TryRemove(stream, out _);
+    public void Unregister(ServerStream stream) => _streams.TryRemove(stream, out _);
 
-    private static void Tick()
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+        }
+    }
+
+    private void Tick()
     {
         var now = Environment.TickCount64;
-        foreach (var stream in s_streams.Keys)
+        foreach (var (stream, _) in _streams)
         {
             stream.KeepAliveTick(now);
         }

@@ -175,7 +175,7 @@ internal sealed partial class ServerStream
         if (_keepAliveRegistered)
         {
             // After _mode = Completed (under the gate): a tick that still sees this stream does nothing.
-            KeepAliveScheduler.Unregister(this);
+            _keepAlive!.Unregister(this);
         }
 
         // Under the append lock: a producer that looked before the stream completed sees it completed now.

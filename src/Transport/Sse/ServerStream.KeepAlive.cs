@@ -15,14 +15,14 @@ namespace Mcp.Raw.Transport.Sse;
 internal sealed partial class ServerStream
 {
     /// <summary>
-    /// When set, an SSE response that stays silent this long gets a <c>:</c> comment (TR-34, M-TR-17): long-lived
-    /// streams such as <c>subscriptions/listen</c> survive idle proxies. The timer starts only when the response
-    /// becomes SSE, so JSON answers pay nothing for it.
+    /// When set, an SSE response that stays silent for the scheduler's interval gets a <c>:</c> comment (TR-34,
+    /// M-TR-17): long-lived streams such as <c>subscriptions/listen</c> survive idle proxies. The stream registers only
+    /// when the response becomes SSE, so JSON answers pay nothing for it.
     /// </summary>
-    public TimeSpan KeepAliveInterval
+    public KeepAliveScheduler? KeepAlive
     {
-        get => _keepAliveInterval;
-        set => _keepAliveInterval = value;
+        get => _keepAlive;
+        set => _keepAlive = value;
     }
 
     /// <summary>Writes a keep-alive comment if the stream is open (TR-34, M-TR-17).</summary>
@@ -46,7 +46,7 @@ internal sealed partial class ServerStream
     /// <summary>Called by <see cref="KeepAliveScheduler"/>: a comment when idle for the interval; never waits for the gate.</summary>
     internal void KeepAliveTick(long now)
     {
-        if (_mode != Mode.Sse || now - Volatile.Read(ref _lastWrite) < (long)_keepAliveInterval.TotalMilliseconds || !_gate.TryEnter())
+        if (_mode != Mode.Sse || now - Volatile.Read(ref _lastWrite) < _keepAlive!.IntervalMs || !_gate.TryEnter())
         {
             return;
         }

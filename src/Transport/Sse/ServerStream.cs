@@ -51,7 +51,7 @@ internal sealed partial class ServerStream : IResponseSink, IStandaloneStream, I
     private TaskCompletionSource? _ended;
     private int _isEnded;
     private Mode _mode;
-    private TimeSpan _keepAliveInterval;
+    private KeepAliveScheduler? _keepAlive;
     private bool _keepAliveRegistered;
     private long _lastWrite;
     private bool _flushScheduled;
@@ -219,11 +219,11 @@ internal sealed partial class ServerStream : IResponseSink, IStandaloneStream, I
 
         _http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         SetMode(Mode.Sse);
-        if (_keepAliveInterval > TimeSpan.Zero && !_keepAliveRegistered)
+        if (_keepAlive is not null && !_keepAliveRegistered)
         {
             // One shared timer for every open SSE response; nothing per response but a registration.
             _keepAliveRegistered = true;
-            KeepAliveScheduler.Register(this, _keepAliveInterval);
+            _keepAlive.Register(this);
         }
 
         if (_priming)
