@@ -15,6 +15,7 @@ using Mcp.Raw.Server.Sessions;
 using Mcp.Raw.Server.Tasks;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Handling;
+using Mcp.Raw.Transport.Sessions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,9 +37,10 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     private readonly CancellationTokenRegistration _stoppingRegistration;
     private readonly MethodTable _methods;
     private readonly ChangeFanOut _changes;
+    private readonly ISessionStore? _sessions;
 
     /// <summary>Creates the server (normally through <c>AddMcpRawServer</c>).</summary>
-    public McpServer(IOptions<McpServerOptions> options, ILogger<McpServer> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? timeProvider = null, ITaskStore? taskStore = null)
+    public McpServer(IOptions<McpServerOptions> options, ILogger<McpServer> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? timeProvider = null, ITaskStore? taskStore = null, ISessionStore? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -50,7 +52,8 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
             new Dictionary<string, JsonElement> { [MetaKeys.ServerInfo] = JsonSerializer.SerializeToElement(_options.ServerInfo, McpJsonContext.Default.Implementation) },
             McpJsonContext.Default.IDictionaryStringJsonElement);
         Listeners = new ListenerRegistry(_options);
-        _changes = new ChangeFanOut(_options, Sessions, Listeners);
+        _sessions = sessions;
+        _changes = new ChangeFanOut(_options, sessions, Listeners);
         _methods = new MethodTable(
         [
             new InitializeHandler(this),
@@ -98,8 +101,8 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     /// <summary>The options in effect.</summary>
     public McpServerOptions Options => _options;
 
-    /// <summary>Number of 2025 sessions this server knows.</summary>
-    public int SessionCount => Sessions.Count;
+    /// <summary>Number of initialized 2025 sessions this process holds (on every transport).</summary>
+    public int SessionCount => _sessions?.Local.Count(static s => s.IsInitialized) ?? 0;
 
     /// <summary>Number of open subscriptions/listen streams.</summary>
     public int ListenerCount => Listeners.Count;
@@ -110,8 +113,6 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
 
     /// <summary>The <c>_meta</c> of every 2026-07-28 result: this server's implementation info.</summary>
     internal JsonElement ServerInfoMeta { get; }
-
-    internal ServerSessions Sessions { get; } = new();
 
     internal ListenerRegistry Listeners { get; }
 

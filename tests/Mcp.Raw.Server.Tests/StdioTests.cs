@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mcp.Raw.Transport.Sessions;
 using Mcp.Raw.Transport.Stdio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -134,6 +135,51 @@ public sealed class StdioTests
         ((string?)result["result"]!["content"]![0]!["text"]).Should().Be("LLM response: hello");
     }
 
+    [Test]
+    public async Task AListChangeReachesTheStdioSessionOnItsOutput_SV11()
+    {
+        await using var pair = await StdioPair.StartAsync();
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        (await pair.ReadAsync())["result"].Should().NotBeNull();
+        await pair.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await pair.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_trigger_tool_change","arguments":{}}}""");
+
+        // The change goes out as the tool runs, before or after its answer: read until both are in.
+        var seen = new List<string>();
+        while (!seen.Contains("result") || !seen.Contains("notifications/tools/list_changed"))
+        {
+            var message = await pair.ReadAsync();
+            seen.Add((string?)message["method"] ?? "result");
+        }
+
+        seen.Should().ContainSingle(m => m == "notifications/tools/list_changed", "the stdio session is in the one registry the server announces changes to");
+    }
+
+    [Test]
+    public async Task TheStdioSessionLivesInTheOneSessionRegistryUntilTheConnectionEnds()
+    {
+        var pair = await StdioPair.StartAsync();
+        McpSession session;
+        ISessionStore store;
+        try
+        {
+            await pair.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+            (await pair.ReadAsync())["result"].Should().NotBeNull();
+            session = pair.Session;
+            store = pair.Host.Services.GetRequiredService<ISessionStore>();
+            store.Local.Should().Contain(session, "stdio's session goes through the registered store, as HTTP's do");
+            pair.Host.Server.SessionCount.Should().Be(1);
+            (await store.GetAsync(session.Id))!.Should().BeSameAs(session);
+        }
+        finally
+        {
+            await pair.DisposeAsync();
+        }
+
+        store.Local.Should().NotContain(session, "the connection's end removes its session");
+        session.Ended.IsCancellationRequested.Should().BeTrue();
+    }
+
     private static async Task<string?> ReadLineAsync(StreamReader reader)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -159,6 +205,10 @@ public sealed class StdioTests
         }
 
         public static async Task<StdioPair> StartAsync() => new(await DemoHost.StartAsync());
+
+        public DemoHost Host => _host;
+
+        public McpSession Session => _transport.Session;
 
         public async Task SendAsync(string line)
         {

@@ -174,6 +174,95 @@ public sealed class StoreTests
         await read.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Test]
+    public async Task AnAppsOwnStoresAreSweptAndStoppedThroughTheSeams_TR60(CancellationToken cancellationToken)
+    {
+        // Stores from another assembly get what the in-memory ones get, with no downcast: the idle sweep on a timer
+        // (sessions and events) and the stop at shutdown.
+        RecordingSessionStore? sessions = null;
+        RecordingEventStore? events = null;
+        var server = await TestServer.StartAsync(o => o.SessionIdleTimeout = TimeSpan.FromSeconds(2), s =>
+        {
+            s.AddSingleton<IEventStore>(sp => events = new RecordingEventStore(new InMemoryEventStore(sp.GetRequiredService<IOptions<StreamableHttpOptions>>())));
+            s.AddSingleton<ISessionStore>(sp => sessions = new RecordingSessionStore(new InMemorySessionStore(sp.GetRequiredService<IOptions<StreamableHttpOptions>>(), sp.GetRequiredService<IEventStore>())));
+        }, null);
+        try
+        {
+            var id = await server.InitializeAsync();
+            sessions.Should().NotBeNull("the transport resolved the app's store");
+            sessions!.Local.Select(x => x.Id).Should().Contain(id);
+            (await sessions.Evicted.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken)).Should().BePositive("the timer's sweep evicts the idle session through ISessionStore");
+            await events!.Swept.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            using var ping = TestServer.Post("""{"jsonrpc":"2.0","id":2,"method":"ping"}""", id);
+            (await server.Client.SendAsync(ping, cancellationToken)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        sessions.Stopped.Task.IsCompleted.Should().BeTrue("shutdown stops the session store through ISessionStore.StopAsync");
+    }
+
+    /// <summary>An app's own session store (here a decorator): what the transport calls, recorded.</summary>
+    private sealed class RecordingSessionStore(InMemorySessionStore inner) : ISessionStore
+    {
+        public TaskCompletionSource<int> Evicted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Count => inner.Count;
+
+        public IEnumerable<McpSession> Local => inner.Local;
+
+        public ValueTask<SessionCreateResult> CreateAsync(McpProtocolVersion transportVersion, bool httpSse2024, SessionOwner owner, CancellationToken cancellationToken = default) => inner.CreateAsync(transportVersion, httpSse2024, owner, cancellationToken);
+
+        public ValueTask<McpSession?> GetAsync(string sessionId, CancellationToken cancellationToken = default) => inner.GetAsync(sessionId, cancellationToken);
+
+        public ValueTask<bool> RemoveAsync(string sessionId, CancellationToken cancellationToken = default) => inner.RemoveAsync(sessionId, cancellationToken);
+
+        public async ValueTask<int> EvictIdleAsync(CancellationToken cancellationToken = default)
+        {
+            var evicted = await inner.EvictIdleAsync(cancellationToken);
+            if (evicted > 0)
+            {
+                Evicted.TrySetResult(evicted);
+            }
+
+            return evicted;
+        }
+
+        public async ValueTask StopAsync(CancellationToken cancellationToken = default)
+        {
+            await inner.StopAsync(cancellationToken);
+            Stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>An app's own event store (a decorator): records the sweep.</summary>
+    private sealed class RecordingEventStore(InMemoryEventStore inner) : IEventStore
+    {
+        public TaskCompletionSource Swept { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask CreateAsync(StreamKey stream, CancellationToken cancellationToken = default) => inner.CreateAsync(stream, cancellationToken);
+
+        public ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => inner.AppendAsync(stream, data, cancellationToken);
+
+        public ValueTask CompleteAsync(StreamKey stream, CancellationToken cancellationToken = default) => inner.CompleteAsync(stream, cancellationToken);
+
+        public ValueTask CompleteDeliveredAsync(StreamKey stream, CancellationToken cancellationToken = default) => inner.CompleteDeliveredAsync(stream, cancellationToken);
+
+        public ValueTask<IEventStreamReader?> OpenAsync(StreamKey stream, long afterSequence, CancellationToken cancellationToken = default) => inner.OpenAsync(stream, afterSequence, cancellationToken);
+
+        public ValueTask RemoveSessionAsync(string sessionTag, CancellationToken cancellationToken = default) => inner.RemoveSessionAsync(sessionTag, cancellationToken);
+
+        public async ValueTask EvictExpiredAsync(CancellationToken cancellationToken = default)
+        {
+            await inner.EvictExpiredAsync(cancellationToken);
+            Swept.TrySetResult();
+        }
+    }
+
     private sealed class ManualTime : TimeProvider
     {
         private long _ticks = 1_000_000;

@@ -35,4 +35,10 @@ public interface IEventStore
 
     /// <summary>Forgets every stream of a session.</summary>
     ValueTask RemoveSessionAsync(string sessionTag, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Drops what is past its retention. Called on a timer by the transport; the default does nothing (for a store
+    /// that expires entries by itself).
+    /// </summary>
+    ValueTask EvictExpiredAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

@@ -123,7 +123,14 @@ public sealed partial class InMemoryEventStore : IEventStore, ISynchronousEventS
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Drops streams past their retention. Called by the session reaper.</summary>
+    /// <inheritdoc />
+    public ValueTask EvictExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        Evict();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Drops streams past their retention (what <see cref="EvictExpiredAsync"/> does, synchronously).</summary>
     public void Evict()
     {
         var now = _time.GetTimestamp();

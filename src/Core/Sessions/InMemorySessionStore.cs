@@ -15,7 +15,7 @@ namespace Mcp.Raw.Transport.Sessions;
 /// (<see cref="StreamableHttpOptions.MaxHttpSse2024Sessions"/>), so that no one client can pin the table (TR-60).
 /// A session is removed after it is disposed, so a concurrent lookup never sees a half-ended session as live.
 /// </summary>
-public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposable
+public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, McpSession> _sessions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _tags = new(StringComparer.Ordinal); // under _createLock
@@ -39,6 +39,19 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
 
     /// <inheritdoc />
     public int Count => _sessions.Count;
+
+    /// <inheritdoc />
+    public IEnumerable<McpSession> Local
+    {
+        get
+        {
+            // The dictionary's own enumerator: no lock and no copy of the table.
+            foreach (var (_, session) in _sessions)
+            {
+                yield return session;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask<SessionCreateResult> CreateAsync(McpProtocolVersion transportVersion, bool httpSse2024, SessionOwner owner, CancellationToken cancellationToken = default)
@@ -168,23 +181,31 @@ public sealed partial class InMemorySessionStore : ISessionStore, IAsyncDisposab
         return true;
     }
 
-    /// <summary>Ends sessions idle for longer than the timeout (those with requests in flight are never idle).</summary>
-    public async ValueTask<int> EvictIdleAsync()
+    /// <inheritdoc />
+    public async ValueTask<int> EvictIdleAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetTimestamp();
         var evicted = 0;
         foreach (var (id, session) in _sessions)
         {
             if (session.ActiveRequests == 0 && session.Standalone is null && _time.GetElapsedTime(session.LastActivity, now) > _options.SessionIdleTimeout
-                && await RemoveAsync(id).ConfigureAwait(false))
+                && await RemoveAsync(id, CancellationToken.None).ConfigureAwait(false))
             {
                 evicted++;
             }
         }
 
-        (_events as InMemoryEventStore)?.Evict();
         return evicted;
     }
+
+    /// <inheritdoc />
+    public ValueTask StopAsync(CancellationToken cancellationToken = default) => DisposeAsync();
+
+    /// <summary>
+    /// Ends every session, for a container disposed synchronously. Ending an in-memory session does no I/O: this
+    /// waits only for the callbacks registered on the sessions' <see cref="McpSession.Ended"/> tokens.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Ends every session (shutdown).</summary>
     public async ValueTask DisposeAsync()

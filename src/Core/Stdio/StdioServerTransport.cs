@@ -32,7 +32,9 @@ public sealed class StdioServerTransport : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly JsonRpcWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly ISessionStore? _store;
     private Stream? _output;
+    private McpSession? _session;
 
     /// <summary>Creates the transport.</summary>
     public StdioServerTransport(IMcpMessageHandler handler, IServiceProvider services, ILogger logger, TimeSpan? serverRequestTimeout = null)
@@ -43,11 +45,15 @@ public sealed class StdioServerTransport : IAsyncDisposable
         _dispatcher = new MessageDispatcher(handler, logger);
         _sink = new OutputSink(this);
         _serverRequestTimeout = serverRequestTimeout ?? TimeSpan.FromSeconds(60);
-        Session = new McpSession("stdio", "stdio", McpProtocolVersions.DefaultWithoutHeader, Environment.TickCount64);
+        _store = services.GetService(typeof(ISessionStore)) as ISessionStore;
     }
 
-    /// <summary>The connection's session (2025 eras).</summary>
-    public McpSession Session { get; }
+    /// <summary>
+    /// The connection's session (2025 eras), made when <see cref="RunAsync"/> starts. It lives in the registered
+    /// <see cref="ISessionStore"/>, the one registry of sessions, so that what goes to every session (list changes,
+    /// resource updates) reaches this connection too; it goes out on the output between the answers.
+    /// </summary>
+    public McpSession Session => _session ?? throw new InvalidOperationException("The session is made when RunAsync starts.");
 
     /// <summary>Maximum size of one line (one message).</summary>
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
@@ -60,6 +66,7 @@ public sealed class StdioServerTransport : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         _output = output ?? throw new ArgumentNullException(nameof(output));
+        _session ??= await CreateSessionAsync(cancellationToken).ConfigureAwait(false);
         var reader = PipeReader.Create(input, new StreamPipeReaderOptions(leaveOpen: true));
         try
         {
@@ -109,9 +116,34 @@ public sealed class StdioServerTransport : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Ending the session cancels every request in flight and every server-to-client request waiting.
-        await Session.DisposeAsync().ConfigureAwait(false);
+        if (_session is { } session)
+        {
+            if (_store is null || !await _store.RemoveAsync(session.Id, CancellationToken.None).ConfigureAwait(false))
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         _writeLock.Dispose();
         _writer.Dispose();
+    }
+
+    /// <summary>
+    /// The connection's session, through the store; one of its own when there is no store or the store refuses (the
+    /// table full of sessions that cannot be evicted): the connection still works, but nothing sent to every session
+    /// reaches it.
+    /// </summary>
+    private async ValueTask<McpSession> CreateSessionAsync(CancellationToken cancellationToken)
+    {
+        var session = _store is null ? null : (await _store.CreateAsync(McpProtocolVersions.DefaultWithoutHeader, httpSse2024: false, SessionOwner.Local, cancellationToken).ConfigureAwait(false)).Session;
+        session ??= new McpSession(SessionIdGenerator.NewSessionId(), SessionIdGenerator.NewTag(), McpProtocolVersions.DefaultWithoutHeader, Environment.TickCount64);
+        lock (session.StandaloneLock)
+        {
+            // The output is the connection's standalone stream: the session is never idle while it is open.
+            session.Standalone = new OutputStandalone(this);
+        }
+
+        return session;
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
@@ -271,6 +303,19 @@ public sealed class StdioServerTransport : IAsyncDisposable
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>The output as the session's standalone stream: unsolicited messages go out between the answers.</summary>
+    private sealed class OutputStandalone(StdioServerTransport transport) : IStandaloneStream
+    {
+        public bool IsClientGone => false;
+
+        // The session ended: the connection ends with RunAsync, there is nothing to cut here.
+        public void Abort()
+        {
+        }
+
+        public ValueTask<bool> SendAsync<TState>(McpMessageWriter<TState> write, TState state) => transport.WriteAsync(write, state);
     }
 
     /// <summary>The output as a sink for <see cref="ServerRequests"/>.</summary>

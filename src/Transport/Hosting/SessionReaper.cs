@@ -1,18 +1,21 @@
+using Mcp.Raw.Transport.Events;
 using Mcp.Raw.Transport.Sessions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Mcp.Raw.Transport.Hosting;
 
 /// <summary>
-/// Evicts idle sessions on a timer (TR-60) and ends every session when the application stops, so that open streams
-/// close and shutdown never waits on them.
+/// Evicts idle sessions and expired events on a timer (TR-60), through the store seams whatever stores are
+/// registered, and stops the session store when the application stops, so that open streams close and shutdown
+/// never waits on them.
 /// </summary>
-internal sealed class SessionReaper(ISessionStore sessions, IOptions<StreamableHttpOptions> options, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed partial class SessionReaper(ISessionStore sessions, IEventStore events, IOptions<StreamableHttpOptions> options, IHostApplicationLifetime lifetime, ILogger<SessionReaper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var stopping = lifetime.ApplicationStopping.Register(static s => ((SessionReaper)s!).EndAll(), this);
+        using var stopping = lifetime.ApplicationStopping.Register(static s => ((SessionReaper)s!).StopSessions(), this);
         // Often enough for both the idle timeout and the (shorter) retention of finished streams.
         var o = options.Value;
         var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(o.SessionIdleTimeout.Ticks / 4, Math.Min(o.CompletedStreamRetention.Ticks, o.DeliveredStreamRetention.Ticks) / 2), TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
@@ -21,9 +24,15 @@ internal sealed class SessionReaper(ISessionStore sessions, IOptions<StreamableH
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (sessions is InMemorySessionStore memory)
+                try
                 {
-                    await memory.EvictIdleAsync().ConfigureAwait(false);
+                    await sessions.EvictIdleAsync(stoppingToken).ConfigureAwait(false);
+                    await events.EvictExpiredAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A store that cannot be reached now (a distributed one) is tried again on the next tick.
+                    LogSweepFailed(logger, e);
                 }
             }
         }
@@ -33,12 +42,9 @@ internal sealed class SessionReaper(ISessionStore sessions, IOptions<StreamableH
         }
     }
 
-    private void EndAll()
-    {
-        if (sessions is InMemorySessionStore memory)
-        {
-            // Fire and forget is safe here: DisposeAsync of the store catches nothing it could throw to us.
-            _ = memory.DisposeAsync().AsTask();
-        }
-    }
+    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "Evicting idle sessions and expired events failed; trying again on the next tick.")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
+    // Fire and forget: the stop callback cannot await, and the store's StopAsync reports nothing to us.
+    private void StopSessions() => _ = sessions.StopAsync(CancellationToken.None).AsTask();
 }

@@ -29,7 +29,6 @@ internal sealed partial class InitializeHandler(McpServer server) : RequestHandl
         {
             session.Negotiate(negotiated, request.Capabilities, request.ClientInfo);
             session.HandlerState = new SessionState(options.DefaultLogLevel);
-            Server.Sessions.Add(session);
         }
 
         if (Server.Logger.IsEnabled(LogLevel.Information))
