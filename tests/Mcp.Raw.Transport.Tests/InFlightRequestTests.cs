@@ -47,4 +47,47 @@ public sealed class InFlightRequestTests
             token.IsCancellationRequested.Should().BeTrue($"iteration {i}");
         }
     }
+
+    [Test]
+    public async Task ARequestOfASession_IsCancelledWhenTheSessionEnds_WhicheverComesFirst_UT14()
+    {
+        // Token asked for before the end: the end cancels it.
+        var early = NewSession();
+        using var before = new InFlightRequest(early);
+        var token = before.Token;
+        await early.DisposeAsync();
+        token.IsCancellationRequested.Should().BeTrue();
+        before.IsCancellationRequested.Should().BeTrue();
+
+        // Token first asked for after the end (the session's source made only then): born cancelled.
+        var late = NewSession();
+        using var after = new InFlightRequest(late);
+        await late.DisposeAsync();
+        after.IsCancellationRequested.Should().BeTrue();
+        after.Token.IsCancellationRequested.Should().BeTrue();
+        late.Ended.IsCancellationRequested.Should().BeTrue();
+    }
+
+    [Test]
+    public async Task SessionEndRacingTheFirstLookAtEnded_IsNeverLost(CancellationToken cancellationToken)
+    {
+        // Ended's source is made on first use; a session ending on another thread meanwhile must still cancel it.
+        for (var i = 0; i < 5_000; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var session = NewSession();
+            using var start = new Barrier(2);
+            var end = Task.Run(async () =>
+            {
+                start.SignalAndWait(cancellationToken);
+                await session.DisposeAsync();
+            }, cancellationToken);
+            start.SignalAndWait(cancellationToken);
+            var ended = session.Ended;
+            await end;
+            ended.IsCancellationRequested.Should().BeTrue($"iteration {i}");
+        }
+    }
+
+    private static McpSession NewSession() => new("id", "tag", Mcp.Raw.Protocol.Mcp.McpProtocolVersion.V2025_11_25, 0);
 }

@@ -243,7 +243,7 @@ internal static partial class ServeCommand
             try
             {
                 await inner.HandleRequestAsync(context);
-                if (context.Cancellation.IsCancellationRequested)
+                if (context.IsCancellationRequested)
                 {
                     outcome = "cancelled";
                 }

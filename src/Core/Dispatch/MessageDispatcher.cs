@@ -68,14 +68,14 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
         {
             await handler.HandleRequestAsync(context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.IsCancelled)
+        catch (OperationCanceledException) when (context.IsCancellationRequested)
         {
             // Cancelled: no response (UT-09).
         }
         catch (Exception e)
         {
             LogHandlerFailed(logger, context.Message.MethodName, e);
-            if (!context.HasResponded && !context.IsCancelled)
+            if (!context.HasResponded && !context.IsCancellationRequested)
             {
                 await context.RespondErrorAsync(JsonRpcErrorCode.InternalError, "Internal error.").ConfigureAwait(false);
             }
@@ -83,7 +83,7 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
 
         if (!context.HasResponded)
         {
-            if (context.IsCancelled)
+            if (context.IsCancellationRequested)
             {
                 if (sink is not null)
                 {

@@ -32,8 +32,11 @@ public abstract class McpRequestContext : McpNotificationContext
     /// <summary>Whether the response was sent.</summary>
     public abstract bool HasResponded { get; }
 
-    /// <summary>Whether the request was cancelled (a transport may know it without making a token to find out).</summary>
-    internal virtual bool IsCancelled => Cancellation.IsCancellationRequested;
+    /// <summary>
+    /// Whether the request was cancelled. Cheaper than <c>Cancellation.IsCancellationRequested</c>: a transport knows it
+    /// without making the token (and its source) to find out.
+    /// </summary>
+    public virtual bool IsCancellationRequested => Cancellation.IsCancellationRequested;
 
     /// <summary>
     /// The client's capabilities: from the session (2025) or from this request's envelope (2026-07-28, never from an

@@ -11,7 +11,7 @@ namespace Mcp.Raw.Transport.Sessions;
 /// </summary>
 public sealed class McpSession : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _ended = new();
+    private CancellationTokenSource? _ended;
     private long _lastActivity;
     private int _disposed;
 
@@ -68,7 +68,29 @@ public sealed class McpSession : IAsyncDisposable
     public bool IsHttpSse2024 { get; internal init; }
 
     /// <summary>Fires when the session ends (DELETE, expiry, shutdown).</summary>
-    public CancellationToken Ended => _ended.Token;
+    public CancellationToken Ended => (Volatile.Read(ref _ended) ?? CreateEnded()).Token;
+
+    /// <summary>
+    /// The source behind <see cref="Ended"/>, made on first use: an idle session that nobody watches holds none (W4).
+    /// The creator publishes, then reads <c>_disposed</c>; DisposeAsync sets <c>_disposed</c>, then reads the source
+    /// (both with full fences), so whichever runs second cancels it.
+    /// </summary>
+    private CancellationTokenSource CreateEnded()
+    {
+        var created = new CancellationTokenSource();
+        if (Interlocked.CompareExchange(ref _ended, created, null) is { } raced)
+        {
+            created.Dispose();
+            return raced;
+        }
+
+        if (IsDisposed)
+        {
+            created.Cancel();
+        }
+
+        return created;
+    }
 
     private ConcurrentDictionary<string, object>? _items;
 
@@ -219,7 +241,11 @@ public sealed class McpSession : IAsyncDisposable
             return;
         }
 
-        await _ended.CancelAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _ended) is { } ended)
+        {
+            await ended.CancelAsync().ConfigureAwait(false);
+        }
+
         // Tables never made hold nothing to end.
         if (Volatile.Read(ref _inFlight) is { } inFlight)
         {

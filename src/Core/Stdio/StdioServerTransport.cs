@@ -233,7 +233,7 @@ public sealed class StdioServerTransport : IAsyncDisposable
                 break;
         }
 
-        var inFlight = new InFlightRequest(Session.Ended);
+        var inFlight = new InFlightRequest(Session);
         switch (Session.TryBeginRequest(message.Id, inFlight, MaxRequestsInFlight))
         {
             case RequestAdmission.TooMany:
@@ -331,7 +331,7 @@ public sealed class StdioServerTransport : IAsyncDisposable
 
         public override CancellationToken Cancellation => inFlight.Token;
 
-        internal override bool IsCancelled => inFlight.IsCancellationRequested;
+        public override bool IsCancellationRequested => inFlight.IsCancellationRequested;
 
         public override bool HasResponded => Volatile.Read(ref _responded) != 0;
 
@@ -342,7 +342,7 @@ public sealed class StdioServerTransport : IAsyncDisposable
             ArgumentNullException.ThrowIfNull(write);
 
             // UT-04 / UT-09: nothing for a request that was answered or cancelled.
-            return HasResponded || IsCancelled ? new ValueTask<bool>(false) : transport.WriteAsync(write, state);
+            return HasResponded || IsCancellationRequested ? new ValueTask<bool>(false) : transport.WriteAsync(write, state);
         }
 
         public override ValueTask<JsonRpcMessage> SendRequestAsync<T>(string method, T @params, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)

@@ -51,7 +51,7 @@ internal sealed class HttpRequestContext : McpRequestContext, IMcpHttpFeature
     public override CancellationToken Cancellation => _inFlight?.Token ?? _cancellation;
 
     /// <summary>Whether the request was cancelled, without creating a token source to find out.</summary>
-    internal override bool IsCancelled => _inFlight?.IsCancellationRequested ?? _cancellation.IsCancellationRequested;
+    public override bool IsCancellationRequested => _inFlight?.IsCancellationRequested ?? _cancellation.IsCancellationRequested;
 
     /// <summary>The in-flight entry whose cancellation this request observes (2025 sessions).</summary>
     public InFlightRequest? InFlight

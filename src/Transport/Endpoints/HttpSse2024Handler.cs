@@ -135,7 +135,7 @@ internal sealed partial class HttpSse2024Handler(
         InFlightRequest? inFlight = null;
         if (message.Kind == JsonRpcMessageKind.Request)
         {
-            inFlight = new InFlightRequest(session.Ended);
+            inFlight = new InFlightRequest(session);
             var admission = session.TryBeginRequest(message.Id, inFlight, _options.MaxRequestsInFlightPerSession);
             if (admission != RequestAdmission.Started)
             {

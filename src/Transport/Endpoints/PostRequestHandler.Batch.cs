@@ -111,7 +111,7 @@ internal sealed partial class PostRequestHandler
     private async Task RunBatchRequestAsync(HttpContext http, JsonRpcMessage message, McpProtocolVersion version, McpSession? session, BatchResponseCollector collector)
     {
         await Task.Yield();
-        using var inFlight = new InFlightRequest(session?.Ended ?? http.RequestAborted);
+        using var inFlight = session is null ? new InFlightRequest(http.RequestAborted) : new InFlightRequest(session);
         switch (session?.TryBeginRequest(message.Id, inFlight, _options.MaxRequestsInFlightPerSession))
         {
             case RequestAdmission.TooMany:

@@ -66,7 +66,7 @@ internal sealed partial class PostRequestHandler
                 return;
         }
 
-        using var inFlight = new InFlightRequest(session.Ended);
+        using var inFlight = new InFlightRequest(session);
         switch (session.TryBeginRequest(message.Id, inFlight, _options.MaxRequestsInFlightPerSession))
         {
             case RequestAdmission.TooMany:
@@ -128,7 +128,9 @@ internal sealed partial class PostRequestHandler
             {
                 // The context marks the session initialized before the answer's first byte leaves, so a fast client's
                 // next request can never arrive first and find it uninitialized (404).
-                var context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http, stream, _options, session.Ended);
+                // The session's end cancels the handshake, through a token made only if the handler asks for one.
+                using var handshake = new InFlightRequest(session);
+                var context = new HttpRequestContext(message, McpProtocolVersion.Unknown, session, http, stream, _options, CancellationToken.None) { InFlight = handshake };
                 await _dispatcher.RunRequestAsync(context, stream).ConfigureAwait(false);
             }
         }
