@@ -10,6 +10,12 @@ mkdir -p "$results"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The Redis tests start their own redis-server (Debian's package) on a loopback port; install it when missing.
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing redis-server (apt-get) for the Redis tests"
+  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1 || echo "could not install redis-server: the Redis tests will fail"
+fi
+
 status=0
 dotnet build Mcp.Raw.sln -c Release -nologo -clp:ErrorsOnly || status=$?
 if [ "$status" -ne 0 ]; then

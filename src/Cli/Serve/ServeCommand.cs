@@ -17,7 +17,7 @@ namespace Mcp.Raw.Cli.Serve;
 internal static partial class ServeCommand
 {
     public const string Usage = """
-        mcp-raw serve [options]     Run the demo MCP server (in-memory stores).
+        mcp-raw serve [options]     Run the demo MCP server (in-memory stores unless --redis).
 
           --urls URL         where to listen (default http://127.0.0.1:8000)
           --path PATH        the MCP endpoint (default /mcp)
@@ -28,6 +28,8 @@ internal static partial class ServeCommand
                              notifications then, each item becomes the task's status message
           --quiet            no per-request log lines
           --stdio            serve over stdin/stdout (newline-delimited JSON-RPC; logs on stderr) instead of HTTP
+          --redis CONFIG     keep sessions and resumable events in Redis (e.g. 127.0.0.1:6379), so several nodes
+                             behind a load balancer serve one set of sessions
 
         Security (see README "Security"):
           --api-key KEY                 accept this API key (Authorization: Bearer KEY or X-API-Key); repeatable
@@ -54,6 +56,7 @@ internal static partial class ServeCommand
         var tasks = false;
         var quiet = false;
         var stdio = false;
+        string? redis = null;
         var security = new ServeSecurity();
         for (var i = 0; i < args.Length; i++)
         {
@@ -82,6 +85,7 @@ internal static partial class ServeCommand
                 case "--tasks": tasks = true; break;
                 case "--quiet": quiet = true; break;
                 case "--stdio": stdio = true; break;
+                case "--redis" when i + 1 < args.Length: redis = args[++i]; break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
                 default:
                     await Console.Error.WriteLineAsync($"mcp-raw serve: unknown or incomplete option '{args[i]}'.\n\n{Usage}");
@@ -89,7 +93,7 @@ internal static partial class ServeCommand
             }
         }
 
-        var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet) { Security = security, Tasks = tasks };
+        var options = new ServeOptions(urls, path, ssePath, stateless, conformance, quiet) { Security = security, Tasks = tasks, Redis = redis };
         if (stdio)
         {
             return await RunStdioAsync(options);
@@ -110,7 +114,7 @@ internal static partial class ServeCommand
         }
 
         var auth = security.HasAuthentication ? (security.JwtAuthority is null ? "API keys" : security.ApiKeys.Count > 0 ? "API keys and JWT" : "JWT bearer") : "no authentication (loopback only)";
-        Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, in-memory stores, {auth}{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
+        Console.WriteLine($"mode: {(stateless ? "stateless" : "stateful sessions")}, {(redis is null ? "in-memory stores" : "Redis stores at " + redis)}, {auth}{(conformance ? ", conformance fixtures" : string.Empty)}; Ctrl+C to stop.");
         await app.WaitForShutdownAsync();
         return 0;
     }
@@ -188,6 +192,11 @@ internal static partial class ServeCommand
 
                 configureTransport?.Invoke(o);
             });
+        if (options.Redis is { } redis)
+        {
+            builder.Services.AddMcpRawRedis(redis);
+        }
+
         if (security.Authentication(urls.Split(';')[0], path) is { } authentication)
         {
             builder.Services.AddMcpRawAuthentication(authentication);
@@ -286,4 +295,7 @@ internal sealed record ServeOptions(string Urls, string Path, string? SsePath, b
 
     /// <summary>Whether process_files runs as a task when the client allows it (<c>--tasks</c>).</summary>
     public bool Tasks { get; init; }
+
+    /// <summary>The Redis configuration string of <c>--redis</c>, or null for the in-memory stores.</summary>
+    public string? Redis { get; init; }
 }

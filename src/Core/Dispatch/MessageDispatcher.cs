@@ -43,6 +43,7 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
                     break;
                 case McpMethod.Initialized:
                     session.ClientReady = true;
+                    await session.SaveAsync().ConfigureAwait(false);
                     break;
             }
         }

@@ -23,6 +23,13 @@ public interface ISessionStore
     /// <summary>Ends and removes a session; false when it was not there.</summary>
     ValueTask<bool> RemoveAsync(string sessionId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The session's lifecycle state changed (its <c>initialize</c> was answered, its client sent
+    /// <c>notifications/initialized</c>): a store that keeps sessions outside this process writes it, before the
+    /// answer leaves. Called only for a session made with this store (<see cref="McpSession(string, string, McpProtocolVersion, SessionOwner, bool, Events.IEventStore?, ISessionStore?, long)"/>).
+    /// </summary>
+    ValueTask SaveAsync(McpSession session, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>The number of live sessions this process holds.</summary>
     int Count { get; }
 

@@ -15,6 +15,8 @@ public sealed class McpSession : IAsyncDisposable
     private long _lastActivity;
     private int _disposed;
 
+    private readonly ISessionStore? _store;
+
     internal McpSession(string id, string tag, McpProtocolVersion transportVersion, long now, SessionOwner? owner = null)
     {
         Id = id;
@@ -23,6 +25,64 @@ public sealed class McpSession : IAsyncDisposable
         _lastActivity = now;
         Owner = owner ?? SessionOwner.Local;
     }
+
+    /// <summary>
+    /// Creates a session, for an <see cref="ISessionStore"/>: a new one, or this process's copy of one that another
+    /// process made (then <see cref="Negotiate"/> and <see cref="RestoreLifecycle"/> bring it to the state recorded).
+    /// </summary>
+    /// <param name="id">The secret session id (visible ASCII, TR-49).</param>
+    /// <param name="tag">The public tag in the session's event ids, unique among live sessions (letters, digits, <c>-</c>, <c>_</c>).</param>
+    /// <param name="transportVersion">The version the transport saw before <c>initialize</c> was answered.</param>
+    /// <param name="owner">Who created it (SEC-07).</param>
+    /// <param name="httpSse2024">Whether it is a 2024-11-05 HTTP+SSE connection.</param>
+    /// <param name="events">Where its streams' events are kept for resumption; null keeps none.</param>
+    /// <param name="store">
+    /// The store to tell when its lifecycle state changes (<see cref="ISessionStore.SaveAsync"/>); null for a store
+    /// that needs no telling (the state lives in this object).
+    /// </param>
+    /// <param name="now">The time of its last activity, as a <see cref="TimeProvider"/> timestamp.</param>
+    public McpSession(string id, string tag, McpProtocolVersion transportVersion, SessionOwner owner, bool httpSse2024, Events.IEventStore? events, ISessionStore? store, long now)
+        : this(id, tag, transportVersion, now, owner)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        ArgumentNullException.ThrowIfNull(owner);
+        IsHttpSse2024 = httpSse2024;
+        EventStore = events;
+        _store = store;
+
+        // A store's session may have a copy on each node, each numbering its own streams: each copy numbers from a
+        // random block of 2^22, so event ids of two copies do not meet (below 2^53, so clients may read them as numbers).
+        _streams = (long)System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 1 << 30) << 22;
+    }
+
+    /// <summary>A new secret session id for a store to give a session: 128 random bits, Base64Url (TR-49, TR-50).</summary>
+    public static string NewId() => SessionIdGenerator.NewSessionId();
+
+    /// <summary>A new public tag for a store to give a session: 48 random bits, Base64Url; a store keeps live tags unique.</summary>
+    public static string NewTag() => SessionIdGenerator.NewTag();
+
+    /// <summary>
+    /// Brings this process's copy of a session to the lifecycle state another process recorded (a store restoring
+    /// one); the version and the client's capabilities come through <see cref="Negotiate"/>.
+    /// </summary>
+    public void RestoreLifecycle(bool initialized, bool clientReady)
+    {
+        IsInitialized = initialized;
+        ClientReady = clientReady;
+    }
+
+    /// <summary>
+    /// Whether the session is at work: a request in flight, a handshake being answered, or an open standalone stream.
+    /// A store never evicts a session that is.
+    /// </summary>
+    public bool IsActive => ActiveRequests > 0 || Standalone is not null;
+
+    /// <summary>When the session was last active, as a <see cref="TimeProvider"/> timestamp of its store's clock.</summary>
+    public long LastActivityTimestamp => LastActivity;
+
+    /// <summary>Tells the store that the lifecycle state changed (initialize answered, the client ready).</summary>
+    internal ValueTask SaveAsync() => _store is null ? ValueTask.CompletedTask : _store.SaveAsync(this, CancellationToken.None);
 
     /// <summary>Who created the session; only that principal, on that mapping, can use it (SEC-07).</summary>
     public SessionOwner Owner { get; }
@@ -226,7 +286,8 @@ public sealed class McpSession : IAsyncDisposable
 
     internal void EndHandshake() => Interlocked.Decrement(ref _active);
 
-    internal void Touch(long now) => Volatile.Write(ref _lastActivity, now);
+    /// <summary>Marks the session active at <paramref name="now"/> (a store's clock): a store calls it on each lookup.</summary>
+    public void Touch(long now) => Volatile.Write(ref _lastActivity, now);
 
     private long _streams;
 
@@ -269,5 +330,6 @@ public sealed class McpSession : IAsyncDisposable
         // gone, and a source without timers holds nothing that needs releasing.
     }
 
-    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+    /// <summary>Whether the session has ended (it was disposed: DELETE, expiry, shutdown).</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 }

@@ -268,6 +268,7 @@ public sealed class StdioServerTransport : IAsyncDisposable
             if (context.Message.Method == McpMethod.Initialize && context.HasResponded && !context.RespondedWithError)
             {
                 Session.IsInitialized = true;
+                await Session.SaveAsync().ConfigureAwait(false);
             }
         }
         finally

@@ -216,6 +216,14 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
             // The reader fell behind the retention bound: end the stream so the client sees it rather than a gap.
             LogReplayOverrun(logger, id.Stream.StreamId);
         }
+        finally
+        {
+            // A store's reader may hold a subscription (a distributed store's push channel).
+            if (reader is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Stream {StreamId} resumed after event {Sequence}.")]

@@ -109,6 +109,7 @@ internal sealed class HttpRequestContext : McpRequestContext, IMcpHttpFeature
         if (!isError && Session is { IsInitialized: false } session && Message.Method == McpMethod.Initialize && session.ProtocolVersion != McpProtocolVersion.Unknown)
         {
             session.IsInitialized = true;
+            await session.SaveAsync().ConfigureAwait(false);
         }
 
         // The status is decided before the first byte (edge case 6): only a modern answer that opens with one of these

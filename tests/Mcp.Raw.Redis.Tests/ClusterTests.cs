@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Mcp.Raw.Redis.Tests;
+
+/// <summary>
+/// Three nodes on one Redis behind a round-robin proxy, with no sticky sessions: a 2025 session's requests land on
+/// whichever node is next, and each one still finds the session (issue 13's end-to-end runs).
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class ClusterTests
+{
+    private RedisServer _redis = null!;
+
+    [OneTimeSetUp]
+    public async Task StartRedis() => _redis = await RedisServer.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopRedis() => await _redis.DisposeAsync();
+
+    [Test]
+    public async Task ASessionsInitializeCallsGetStreamAndDelete_EachLandOnADifferentNode_TR53()
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        var nodes = new List<string>();
+
+        using var init = await PostAsync(cluster, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        init.StatusCode.Should().Be(HttpStatusCode.OK);
+        nodes.Add(NodeOf(init));
+        var session = init.Headers.GetValues("Mcp-Session-Id").Single();
+
+        using var ready = await PostAsync(cluster, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session);
+        ready.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        nodes.Add(NodeOf(ready));
+
+        using var call = await PostAsync(cluster, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"process_files","arguments":{"items":["a","b"],"delay_ms":1},"_meta":{"progressToken":"p"}}}""", session);
+        call.StatusCode.Should().Be(HttpStatusCode.OK);
+        nodes.Add(NodeOf(call));
+        var events = await SseEvents.ReadAllAsync(call);
+        events.Where(e => e.Data.Length > 0).Select(e => (string?)JsonNode.Parse(e.Data)!["method"] ?? "result")
+            .Should().Equal("notifications/progress", "notifications/message", "notifications/progress", "notifications/message", "result");
+
+        using (var get = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint))
+        {
+            get.Headers.Add("Accept", "text/event-stream");
+            get.Headers.Add("Mcp-Session-Id", session);
+            get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+            using var stream = await cluster.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
+            stream.StatusCode.Should().Be(HttpStatusCode.OK, "the GET stream opens on a node that never saw the session before");
+            stream.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+            nodes.Add(NodeOf(stream));
+        }
+
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, cluster.Endpoint))
+        {
+            delete.Headers.Add("Mcp-Session-Id", session);
+            delete.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+            using var deleted = await cluster.Client.SendAsync(delete);
+            deleted.StatusCode.Should().Be(HttpStatusCode.OK);
+            nodes.Add(NodeOf(deleted));
+        }
+
+        nodes.Distinct().Should().HaveCount(3, "round robin spreads the session's requests over every node");
+        for (var i = 1; i < nodes.Count; i++)
+        {
+            nodes[i].Should().NotBe(nodes[i - 1], "no two requests in a row land on one node");
+        }
+
+        // DELETE on one node ends the session on all of them.
+        var after = new HashSet<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var ping = await PostAsync(cluster, """{"jsonrpc":"2.0","id":9,"method":"ping"}""", session);
+            ping.StatusCode.Should().Be(HttpStatusCode.NotFound, "the session is gone everywhere (TR-54)");
+            after.Add(NodeOf(ping));
+        }
+
+        after.Should().HaveCount(3);
+    }
+
+    [Test]
+    public async Task ADroppedStreamResumesThroughAnotherNode_WithExactlyTheMissedEvents_TR41()
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        using var init = await PostAsync(cluster, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        var session = init.Headers.GetValues("Mcp-Session-Id").Single();
+        (await PostAsync(cluster, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session)).Dispose();
+
+        // Six items, 150 ms apart: the client reads two notifications, then its connection drops.
+        var call = await PostAsync(cluster, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"process_files","arguments":{"items":["a","b","c","d","e","f"],"delay_ms":150},"_meta":{"progressToken":"p"}}}""", session);
+        var callNode = NodeOf(call);
+        var seen = await SseEvents.ReadAsync(call, count: 3); // the priming event and two notifications
+        call.Dispose();
+        seen.Should().HaveCount(3);
+        var lastId = seen[^1].Id!;
+
+        using var resume = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
+        resume.Headers.Add("Accept", "text/event-stream");
+        resume.Headers.Add("Mcp-Session-Id", session);
+        resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        resume.Headers.Add("Last-Event-ID", lastId);
+        using var resumed = await cluster.Client.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
+        resumed.StatusCode.Should().Be(HttpStatusCode.OK);
+        NodeOf(resumed).Should().NotBe(callNode, "the resumed stream is served by another node than the one running the tool");
+        var rest = (await SseEvents.ReadAllAsync(resumed)).Where(e => e.Id is not null && e.Data.Length > 0).ToList();
+
+        var sequences = seen.Concat(rest).Where(e => e.Id is not null).Select(e => long.Parse(e.Id!.Split('.')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        sequences.Should().Equal(Enumerable.Range(0, sequences.Count).Select(i => (long)i), "every event once, in order: nothing lost, nothing twice");
+        var messages = rest.Select(e => JsonNode.Parse(e.Data)!).ToList();
+        messages.Count(m => (string?)m["method"] == "notifications/progress").Should().Be(5, "each item has a progress notification; the first came before the drop");
+        ((string?)messages[^1]["result"]!["content"]![0]!["text"]).Should().Be("Processed 6 items: a, b, c, d, e, f");
+    }
+
+    private static string NodeOf(HttpResponseMessage response) => response.Headers.GetValues(Cluster.NodeHeader).Single();
+
+    private static async Task<HttpResponseMessage> PostAsync(Cluster cluster, string json, string? session = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, cluster.Endpoint) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Accept", "application/json, text/event-stream");
+        if (session is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", session);
+            request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        }
+
+        return await cluster.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+}
+
+/// <summary>Reads SSE events (<c>id</c>, <c>data</c>) from a response, as a client does.</summary>
+internal static class SseEvents
+{
+    public static Task<List<(string? Id, string Data)>> ReadAllAsync(HttpResponseMessage response) => ReadAsync(response, int.MaxValue);
+
+    public static async Task<List<(string? Id, string Data)>> ReadAsync(HttpResponseMessage response, int count)
+    {
+        var events = new List<(string? Id, string Data)>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        string? id = null;
+        var data = new StringBuilder();
+        var any = false;
+        while (events.Count < count && await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (any)
+                {
+                    events.Add((id, data.ToString()));
+                }
+
+                id = null;
+                data.Clear();
+                any = false;
+            }
+            else if (line.StartsWith("id:", StringComparison.Ordinal))
+            {
+                id = line[3..].Trim();
+                any = true;
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                data.Append(line[5..].TrimStart());
+                any = true;
+            }
+        }
+
+        return events;
+    }
+}
