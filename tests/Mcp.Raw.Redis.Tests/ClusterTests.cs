@@ -113,6 +113,64 @@ public sealed class ClusterTests
         ((string?)messages[^1]["result"]!["content"]![0]!["text"]).Should().Be("Processed 6 items: a, b, c, d, e, f");
     }
 
+    [Test]
+    public async Task AToolOnOneNodeElicits_AndTheClientsAnswerLandingOnAnotherNodeReachesIt_CL05(CancellationToken cancellationToken)
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        var session = await InitializeAsync(cluster, """{"elicitation":{}}""");
+
+        using var call = await PostAsync(cluster, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_elicitation","arguments":{"message":"Who are you?"}}}""", session);
+        var callNode = NodeOf(call);
+        using var reader = new StreamReader(await call.Content.ReadAsStreamAsync(cancellationToken));
+        var request = await SseEvents.NextMessageAsync(reader, m => (string?)m["method"] == "elicitation/create", cancellationToken);
+        ((string?)request["params"]!["message"]).Should().Be("Who are you?");
+
+        var answer = """{"jsonrpc":"2.0","id":@ID,"result":{"action":"accept","content":{"username":"ada","email":"ada@example.com"}}}""".Replace("@ID", request["id"]!.ToJsonString(), StringComparison.Ordinal);
+        using var posted = await PostAsync(cluster, answer, session);
+        posted.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        NodeOf(posted).Should().NotBe(callNode, "the answer lands on another node than the tool that waits for it");
+
+        var result = await SseEvents.NextMessageAsync(reader, m => m["result"] is not null, cancellationToken);
+        ((int)result["id"]!).Should().Be(2);
+        ((string?)result["result"]!["content"]![0]!["text"]).Should().Contain("action=accept").And.Contain("ada@example.com");
+    }
+
+    [Test]
+    public async Task ACancellationLandingOnAnotherNodeStopsTheRequest_UT09(CancellationToken cancellationToken)
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        var session = await InitializeAsync(cluster, "{}");
+
+        using var call = await PostAsync(cluster, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow_count","arguments":{"count":1000,"delay_ms":20},"_meta":{"progressToken":"c"}}}""", session);
+        var callNode = NodeOf(call);
+        using var reader = new StreamReader(await call.Content.ReadAsStreamAsync(cancellationToken));
+        await SseEvents.NextMessageAsync(reader, m => (string?)m["method"] == "notifications/progress", cancellationToken);
+
+        using var cancel = await PostAsync(cluster, """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"changed my mind"}}""", session);
+        cancel.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        NodeOf(cancel).Should().NotBe(callNode);
+
+        // The stream ends without an answer (UT-09), long before the thousand ticks.
+        var rest = new List<JsonNode>();
+        while (await SseEvents.NextMessageOrNullAsync(reader, cancellationToken) is { } message)
+        {
+            rest.Add(message);
+        }
+
+        rest.Should().NotContain(m => m["result"] != null || m["error"] != null, "a cancelled request is not answered");
+        rest.Count.Should().BeLessThan(900, "the tool stopped when the cancellation reached its node");
+    }
+
+    private static async Task<string> InitializeAsync(Cluster cluster, string capabilities)
+    {
+        using var init = await PostAsync(cluster, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":@CAPS,"clientInfo":{"name":"t","version":"1"}}}""".Replace("@CAPS", capabilities, StringComparison.Ordinal));
+        init.StatusCode.Should().Be(HttpStatusCode.OK);
+        var session = init.Headers.GetValues("Mcp-Session-Id").Single();
+        using var ready = await PostAsync(cluster, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session);
+        ready.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        return session;
+    }
+
     private static string NodeOf(HttpResponseMessage response) => response.Headers.GetValues(Cluster.NodeHeader).Single();
 
     private static async Task<HttpResponseMessage> PostAsync(Cluster cluster, string json, string? session = null)
@@ -132,6 +190,45 @@ public sealed class ClusterTests
 /// <summary>Reads SSE events (<c>id</c>, <c>data</c>) from a response, as a client does.</summary>
 internal static class SseEvents
 {
+    /// <summary>The next message (an event with data) that <paramref name="match"/> accepts; fails when the stream ends first.</summary>
+    public static async Task<JsonNode> NextMessageAsync(StreamReader reader, Func<JsonNode, bool> match, CancellationToken cancellationToken)
+    {
+        while (await NextMessageOrNullAsync(reader, cancellationToken) is { } message)
+        {
+            if (match(message))
+            {
+                return message;
+            }
+        }
+
+        throw new AssertionException("the stream ended before the expected message");
+    }
+
+    /// <summary>The next message, or null at the end of the stream.</summary>
+    public static async Task<JsonNode?> NextMessageOrNullAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var data = new StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (data.Length > 0)
+                {
+                    return JsonNode.Parse(data.ToString());
+                }
+
+                continue;
+            }
+
+            if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                data.Append(line[5..].TrimStart());
+            }
+        }
+
+        return null;
+    }
+
     public static Task<List<(string? Id, string Data)>> ReadAllAsync(HttpResponseMessage response) => ReadAsync(response, int.MaxValue);
 
     public static async Task<List<(string? Id, string Data)>> ReadAsync(HttpResponseMessage response, int count)
@@ -141,7 +238,7 @@ internal static class SseEvents
         string? id = null;
         var data = new StringBuilder();
         var any = false;
-        while (events.Count < count && await reader.ReadLineAsync() is { } line)
+        while (events.Count < count && await reader.ReadLineAsync(TestContext.CurrentContext.CancellationToken) is { } line)
         {
             if (line.Length == 0)
             {

@@ -13,19 +13,60 @@ namespace Mcp.Raw.Transport.Dispatch;
 /// <c>notifications/initialized</c> acted on first), and a request is run so that it always ends with an answer
 /// unless it was cancelled.
 /// </summary>
-internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILogger logger)
+internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILogger logger, ISessionBus? bus = null)
 {
-    /// <summary>Matched by (session, id) only; unknown ids are dropped and logged, never answered (JR-18, SEC-12).</summary>
-    public void RouteResponse(McpSession session, in JsonRpcMessage message)
+    /// <summary>
+    /// Matched by (session, id) only (JR-18, SEC-12). An id no request here waits for goes to the other processes
+    /// holding the session when there is a bus (the request may wait on another node); otherwise it is dropped and
+    /// logged, never answered.
+    /// </summary>
+    public ValueTask RouteResponseAsync(McpSession session, in JsonRpcMessage message)
     {
-        if (session.PendingOutgoing.TryRemove(message.Id, out var pending))
+        if (TryCompletePending(session, message))
         {
-            pending.TrySetResult(message.Detach());
+            return ValueTask.CompletedTask;
         }
-        else
+
+        if (bus is not null)
         {
-            LogUnroutable(message.Id);
+            return bus.PublishAsync(session.Id, OtherNodes.Serialize(message));
         }
+
+        LogUnroutable(message.Id);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A message another process published for <paramref name="session"/> (through the bus): acted on here only, never
+    /// published again. A response completes the request waiting here, if any; <c>notifications/cancelled</c> cancels
+    /// the request running here, if any.
+    /// </summary>
+    public void ReceiveFromOtherNode(McpSession session, ReadOnlyMemory<byte> json)
+    {
+        if (!OtherNodes.TryRead(json, out var message))
+        {
+            return;
+        }
+
+        if (message.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
+        {
+            TryCompletePending(session, message);
+        }
+        else if (message.Method == McpMethod.NotificationsCancelled)
+        {
+            CancelInFlight(session, message);
+        }
+    }
+
+    private static bool TryCompletePending(McpSession session, in JsonRpcMessage message)
+    {
+        if (!session.PendingOutgoing.TryRemove(message.Id, out var pending))
+        {
+            return false;
+        }
+
+        pending.TrySetResult(message.Detach());
+        return true;
     }
 
     /// <summary>Logs a response that no request is waiting for.</summary>
@@ -39,7 +80,12 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
             switch (context.Message.Method)
             {
                 case McpMethod.NotificationsCancelled:
-                    CancelInFlight(session, context.Message);
+                    if (!CancelInFlight(session, context.Message) && bus is not null)
+                    {
+                        // The request may run on another node that holds the session.
+                        await bus.PublishAsync(session.Id, OtherNodes.Serialize(context.Message)).ConfigureAwait(false);
+                    }
+
                     break;
                 case McpMethod.Initialized:
                     session.ClientReady = true;
@@ -98,7 +144,8 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
         }
     }
 
-    private void CancelInFlight(McpSession session, in JsonRpcMessage message)
+    /// <summary>Cancels the request the notification names; false when no request of that id runs here.</summary>
+    private bool CancelInFlight(McpSession session, in JsonRpcMessage message)
     {
         CancelledNotificationParams? cancelled;
         try
@@ -108,16 +155,22 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
         catch (System.Text.Json.JsonException)
         {
             // Malformed cancellations are ignored (UT-10).
-            return;
+            return true;
         }
 
-        if (cancelled?.RequestId is not { } requestId || !session.InFlight.TryGetValue(requestId, out var request))
+        if (cancelled?.RequestId is not { } requestId)
         {
-            return;
+            return true;
+        }
+
+        if (!session.InFlight.TryGetValue(requestId, out var request))
+        {
+            return false;
         }
 
         LogCancelled(logger, requestId, cancelled.Reason);
         request.Cancel();
+        return true;
     }
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Dropped a response with id {Id}: no request of this session is waiting for it.")]

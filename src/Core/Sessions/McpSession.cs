@@ -54,7 +54,12 @@ public sealed class McpSession : IAsyncDisposable
         // A store's session may have a copy on each node, each numbering its own streams: each copy numbers from a
         // random block of 2^22, so event ids of two copies do not meet (below 2^53, so clients may read them as numbers).
         _streams = (long)System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 1 << 30) << 22;
+
+        // Likewise the server's own request ids: an answer that reaches every copy completes only the one waiting.
+        _copyTag = SessionIdGenerator.NewTag();
     }
+
+    private readonly string? _copyTag;
 
     /// <summary>A new secret session id for a store to give a session: 128 random bits, Base64Url (TR-49, TR-50).</summary>
     public static string NewId() => SessionIdGenerator.NewSessionId();
@@ -177,7 +182,7 @@ public sealed class McpSession : IAsyncDisposable
     }
 
     /// <summary>Ids for the server's own requests to the client, never reused (JR-03).</summary>
-    public RequestIdGenerator OutgoingIds => _outgoingIds ?? LazyInitializer.EnsureInitialized(ref _outgoingIds, static () => new RequestIdGenerator("s"));
+    public RequestIdGenerator OutgoingIds => _outgoingIds ?? LazyInitializer.EnsureInitialized(ref _outgoingIds, () => new RequestIdGenerator(_store is null ? "s" : "s" + _copyTag + "-"));
 
     private RequestIdGenerator? _outgoingIds;
 

@@ -199,7 +199,7 @@ public sealed class StdioServerTransport : IAsyncDisposable
         switch (message.Kind)
         {
             case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
-                _dispatcher.RouteResponse(Session, message);
+                await _dispatcher.RouteResponseAsync(Session, message).ConfigureAwait(false);
                 return;
             case JsonRpcMessageKind.Notification:
                 // The connection's session carries cancellation for both eras: a 2026-07-28 request is in its table too.

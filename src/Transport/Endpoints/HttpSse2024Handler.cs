@@ -175,7 +175,7 @@ internal sealed partial class HttpSse2024Handler(
             {
                 if (message.Kind is JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse)
                 {
-                    dispatcher.RouteResponse(session, message);
+                    await dispatcher.RouteResponseAsync(session, message).ConfigureAwait(false);
                 }
                 else
                 {

@@ -74,7 +74,7 @@ internal sealed partial class PostRequestHandler
                 case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
                     if (session is not null)
                     {
-                        _dispatcher.RouteResponse(session, message);
+                        await _dispatcher.RouteResponseAsync(session, message).ConfigureAwait(false);
                     }
 
                     break;

@@ -57,7 +57,7 @@ internal sealed partial class PostRequestHandler
         switch (message.Kind)
         {
             case JsonRpcMessageKind.Response or JsonRpcMessageKind.ErrorResponse:
-                _dispatcher.RouteResponse(session, message);
+                await _dispatcher.RouteResponseAsync(session, message).ConfigureAwait(false);
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
             case JsonRpcMessageKind.Notification:

@@ -34,7 +34,7 @@ public static class McpRawTransportServiceCollectionExtensions
         services.TryAddSingleton<RequestGuard>();
         services.TryAddSingleton<Mcp.Raw.Transport.Sse.KeepAliveScheduler>();
         services.TryAddSingleton<RejectionLog>();
-        services.TryAddSingleton(static sp => new MessageDispatcher(sp.GetRequiredService<IMcpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MessageDispatcher>>()));
+        services.TryAddSingleton(static sp => new MessageDispatcher(sp.GetRequiredService<IMcpMessageHandler>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MessageDispatcher>>(), sp.GetService<ISessionBus>()));
         services.TryAddSingleton<PostRequestHandler>();
         services.TryAddSingleton<GetRequestHandler>();
         services.TryAddSingleton<DeleteRequestHandler>();
@@ -46,6 +46,7 @@ public static class McpRawTransportServiceCollectionExtensions
         // Other endpoints get the default behaviour through it.
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, Mcp.Raw.Transport.Authentication.McpRawAuthorizationResultHandler>();
         services.AddHostedService<SessionReaper>();
+        services.AddHostedService<SessionBusRelay>();
         return services;
     }
 }
