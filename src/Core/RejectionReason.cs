@@ -68,4 +68,7 @@ public enum RejectionReason
 
     /// <summary>The server holds its most subscription or listen streams: 503.</summary>
     TooManyStreams,
+
+    /// <summary>503: a store shared by several processes cannot be reached now (<see cref="StoreUnavailableException"/>).</summary>
+    StoreUnavailable,
 }

@@ -15,6 +15,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private ConnectionMultiplexer? _multiplexer;
+    private CancellationTokenSource _outage = new();
 
     public RedisConnection(IOptions<McpRedisOptions> options, ILogger<RedisConnection> logger)
     {
@@ -24,11 +25,17 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         _logger = logger;
         _configuration = ConfigurationOptions.Parse(o.Configuration);
         _configuration.AbortOnConnectFail = false;
+
+        // While Redis is away, commands fail at once (503 to the client) rather than queue for the timeout.
+        _configuration.BacklogPolicy = BacklogPolicy.FailFast;
         _configuration.ClientName ??= "mcp-raw";
     }
 
     /// <summary>The prefix of every key and channel.</summary>
     public string Prefix { get; }
+
+    /// <summary>Fires when the connection to Redis fails after it was taken (each failure ends the token of its time).</summary>
+    public CancellationToken Outage => Volatile.Read(ref _outage).Token;
 
     /// <summary>The multiplexer, connecting it on first use.</summary>
     public async ValueTask<ConnectionMultiplexer> GetAsync()
@@ -44,7 +51,11 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             if (_multiplexer is null)
             {
                 var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration).ConfigureAwait(false);
-                multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, e.EndPoint, e.FailureType);
+                multiplexer.ConnectionFailed += (_, e) =>
+                {
+                    LogConnectionFailed(_logger, e.EndPoint, e.FailureType);
+                    Interlocked.Exchange(ref _outage, new CancellationTokenSource()).Cancel();
+                };
                 multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, e.EndPoint);
                 Volatile.Write(ref _multiplexer, multiplexer);
             }

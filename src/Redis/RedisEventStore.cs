@@ -33,17 +33,17 @@ public sealed class RedisEventStore : IEventStore
     public async ValueTask CreateAsync(StreamKey stream, CancellationToken cancellationToken = default)
     {
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        await db.ScriptEvaluateAsync(RedisEventScripts.Create, values: [Prefix, stream.SessionTag, stream.StreamId, Ms(_options.EventRetention)]).ConfigureAwait(false);
+        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Create, values: [Prefix, stream.SessionTag, stream.StreamId, Ms(_options.EventRetention)])).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<long> AppendAsync(StreamKey stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        return (long)await db.ScriptEvaluateAsync(RedisEventScripts.Append, values:
+        return (long)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Append, values:
         [
             Prefix, stream.SessionTag, stream.StreamId, data, _options.MaxEventsPerStream, _options.MaxEventBytesPerStream, Ms(_options.EventRetention),
-        ]).ConfigureAwait(false);
+        ])).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -58,14 +58,14 @@ public sealed class RedisEventStore : IEventStore
         var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
         var db = multiplexer.GetDatabase();
         var key = Key(stream);
-        if (!await db.KeyExistsAsync(key + ":m").ConfigureAwait(false))
+        if (!await RedisGuard.Run(db.KeyExistsAsync(key + ":m")).ConfigureAwait(false))
         {
             return null;
         }
 
         // Subscribed before the first read: an event appended in between wakes the reader, it is never missed.
-        var queue = await multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Prefix + "ev:" + stream.SessionTag + ":" + stream.StreamId.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
-        var reader = new RedisEventStreamReader(db, key, stream, afterSequence, queue);
+        var queue = await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(Channel(stream))).ConfigureAwait(false);
+        var reader = new RedisEventStreamReader(db, key, stream, afterSequence, queue, _redis.Outage);
         try
         {
             if (!await reader.FetchAsync().ConfigureAwait(false))
@@ -84,17 +84,41 @@ public sealed class RedisEventStore : IEventStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<EventStreamTail?> TailAsync(StreamKey stream, CancellationToken cancellationToken = default)
+    {
+        var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
+        var db = multiplexer.GetDatabase();
+        var key = Key(stream);
+
+        // Subscribed first, then the position read: what is appended in between is read by the first fetch.
+        var queue = await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(Channel(stream))).ConfigureAwait(false);
+        try
+        {
+            await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Create, values: [Prefix, stream.SessionTag, stream.StreamId, Ms(_options.EventRetention)])).ConfigureAwait(false);
+            var sequence = (long)await RedisGuard.Run(db.HashGetAsync(key + ":m", "seq")).ConfigureAwait(false);
+            return new EventStreamTail(new RedisEventStreamReader(db, key, stream, sequence, queue, _redis.Outage), sequence);
+        }
+        catch
+        {
+            await RedisEventStreamReader.UnsubscribeAsync(queue).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask RemoveSessionAsync(string sessionTag, CancellationToken cancellationToken = default)
     {
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        await db.ScriptEvaluateAsync(RedisEventScripts.RemoveSession, values: [Prefix, sessionTag]).ConfigureAwait(false);
+        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.RemoveSession, values: [Prefix, sessionTag])).ConfigureAwait(false);
     }
 
     private async ValueTask CompleteAsync(StreamKey stream, TimeSpan retention)
     {
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        await db.ScriptEvaluateAsync(RedisEventScripts.Complete, values: [Prefix, stream.SessionTag, stream.StreamId, Ms(retention)]).ConfigureAwait(false);
+        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Complete, values: [Prefix, stream.SessionTag, stream.StreamId, Ms(retention)])).ConfigureAwait(false);
     }
+
+    private RedisChannel Channel(StreamKey stream) => RedisChannel.Literal(Prefix + "ev:" + stream.SessionTag + ":" + stream.StreamId.ToString(CultureInfo.InvariantCulture));
 
     private string Key(StreamKey stream) => Prefix + "e:" + stream.SessionTag + ":" + stream.StreamId.ToString(CultureInfo.InvariantCulture);
 

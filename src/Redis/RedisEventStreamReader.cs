@@ -1,3 +1,4 @@
+using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Events;
 using StackExchange.Redis;
 
@@ -9,7 +10,7 @@ namespace Mcp.Raw.Redis;
 /// wake-up that carries nothing new costs one read and a lost one cannot lose an event. A gap (events dropped by
 /// the bounds before they were read) ends it with <see cref="EventsLostException"/>, never a silent skip.
 /// </summary>
-internal sealed class RedisEventStreamReader(IDatabase db, string key, StreamKey stream, long afterSequence, ChannelMessageQueue wakeUps) : IEventStreamReader, IAsyncDisposable
+internal sealed class RedisEventStreamReader(IDatabase db, string key, StreamKey stream, long afterSequence, ChannelMessageQueue wakeUps, CancellationToken outage) : IEventStreamReader, IAsyncDisposable
 {
     private readonly Queue<StoredEvent> _ready = new();
     private long _last = afterSequence;
@@ -29,7 +30,17 @@ internal sealed class RedisEventStreamReader(IDatabase db, string key, StreamKey
                 return false;
             }
 
-            await wakeUps.ReadAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, outage);
+                await wakeUps.ReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (outage.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The connection to Redis failed: wake-ups may be lost until it is back, so the reader ends here and
+                // its client resumes from its last event once Redis is reachable again.
+                throw new StoreUnavailableException("The connection to Redis failed while the stream was read.");
+            }
             while (wakeUps.TryRead(out _))
             {
                 // One read covers every wake-up that came meanwhile.
@@ -49,14 +60,14 @@ internal sealed class RedisEventStreamReader(IDatabase db, string key, StreamKey
     internal async ValueTask<bool> FetchAsync()
     {
         // The flag first: a stream marked done before this read has all its events in the range read after it.
-        var meta = await db.HashGetAsync(key + ":m", ["seq", "done"]).ConfigureAwait(false);
+        var meta = await RedisGuard.Run(db.HashGetAsync(key + ":m", ["seq", "done"])).ConfigureAwait(false);
         if (meta[0].IsNull)
         {
             return false;
         }
 
         var done = !meta[1].IsNull;
-        var entries = await db.StreamRangeAsync(key, minId: "0-" + (_last + 1)).ConfigureAwait(false);
+        var entries = await RedisGuard.Run(db.StreamRangeAsync(key, minId: "0-" + (_last + 1))).ConfigureAwait(false);
         foreach (var entry in entries)
         {
             var sequence = long.Parse(((string)entry.Id!).AsSpan(2), System.Globalization.CultureInfo.InvariantCulture);
@@ -79,5 +90,17 @@ internal sealed class RedisEventStreamReader(IDatabase db, string key, StreamKey
         return true;
     }
 
-    public async ValueTask DisposeAsync() => await wakeUps.UnsubscribeAsync().ConfigureAwait(false);
+    public ValueTask DisposeAsync() => UnsubscribeAsync(wakeUps);
+
+    internal static async ValueTask UnsubscribeAsync(ChannelMessageQueue queue)
+    {
+        try
+        {
+            await queue.UnsubscribeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisGuard.IsTransient(e))
+        {
+            // Redis is away: the subscription went with the connection.
+        }
+    }
 }

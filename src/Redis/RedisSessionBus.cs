@@ -30,7 +30,7 @@ public sealed class RedisSessionBus : ISessionBus
         Encoding.UTF8.GetBytes(sessionId, frame.AsSpan(18));
         message.Span.CopyTo(frame.AsSpan(18 + idLength));
         var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
-        await multiplexer.GetSubscriber().PublishAsync(Channel, frame).ConfigureAwait(false);
+        await RedisGuard.Run(multiplexer.GetSubscriber().PublishAsync(Channel, frame)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -38,7 +38,7 @@ public sealed class RedisSessionBus : ISessionBus
     {
         ArgumentNullException.ThrowIfNull(receive);
         var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
-        var queue = await multiplexer.GetSubscriber().SubscribeAsync(Channel).ConfigureAwait(false);
+        var queue = await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(Channel)).ConfigureAwait(false);
         queue.OnMessage(async message =>
         {
             var frame = (ReadOnlyMemory<byte>)(byte[])message.Message!;

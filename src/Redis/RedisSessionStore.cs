@@ -69,10 +69,10 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
         {
             var session = new McpSession(McpSession.NewId(), McpSession.NewTag(), transportVersion, owner, httpSse2024, httpSse2024 ? null : _events, this, _time.GetTimestamp());
             var record = RedisSessionRecord.Of(session).Serialize();
-            var outcome = (int)await db.ScriptEvaluateAsync(RedisSessionScripts.Create, values:
+            var outcome = (int)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Create, values:
             [
                 Prefix, session.Id, record, TtlMs, NowMs(), _options.MaxSessions, quota, quotaKey, session.Tag, httpSse2024 ? "1" : "0", _options.MaxHttpSse2024Sessions,
-            ]).ConfigureAwait(false);
+            ])).ConfigureAwait(false);
             switch (outcome)
             {
                 case 0:
@@ -98,7 +98,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sessionId);
         await EnsureSubscribedAsync().ConfigureAwait(false);
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        var value = (RedisValue)await db.ScriptEvaluateAsync(RedisSessionScripts.Touch, values: [Prefix, sessionId, TtlMs, NowMs()]).ConfigureAwait(false);
+        var value = (RedisValue)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Touch, values: [Prefix, sessionId, TtlMs, NowMs()])).ConfigureAwait(false);
         if (value.IsNull || !RedisSessionRecord.TryParse((byte[])value!, out var record))
         {
             // Gone everywhere (deleted, expired): this node's copy goes too.
@@ -131,7 +131,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        await db.ScriptEvaluateAsync(RedisSessionScripts.Save, values: [Prefix, session.Id, RedisSessionRecord.Of(session).Serialize()]).ConfigureAwait(false);
+        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Save, values: [Prefix, session.Id, RedisSessionRecord.Of(session).Serialize()])).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -139,7 +139,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        var tag = (RedisValue)await db.ScriptEvaluateAsync(RedisSessionScripts.Remove, values: [Prefix, sessionId]).ConfigureAwait(false);
+        var tag = (RedisValue)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Remove, values: [Prefix, sessionId])).ConfigureAwait(false);
         if (_local.TryRemove(sessionId, out var local))
         {
             await local.DisposeAsync().ConfigureAwait(false);
@@ -169,11 +169,11 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
             bool alive;
             if (session.IsActive)
             {
-                alive = !((RedisValue)await db.ScriptEvaluateAsync(RedisSessionScripts.Touch, values: [Prefix, id, TtlMs, NowMs()]).ConfigureAwait(false)).IsNull;
+                alive = !((RedisValue)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Touch, values: [Prefix, id, TtlMs, NowMs()])).ConfigureAwait(false)).IsNull;
             }
             else if (_time.GetElapsedTime(session.LastActivityTimestamp, now) > _options.SessionIdleTimeout)
             {
-                alive = await db.KeyExistsAsync(Prefix + "s:" + id).ConfigureAwait(false);
+                alive = await RedisGuard.Run(db.KeyExistsAsync(Prefix + "s:" + id)).ConfigureAwait(false);
                 if (alive)
                 {
                     // Idle here, alive elsewhere: only this node's copy goes.
@@ -241,7 +241,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
             {
                 var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
                 var channel = RedisChannel.Literal(Prefix + "ended");
-                await multiplexer.GetSubscriber().SubscribeAsync(channel, OnEndedElsewhere).ConfigureAwait(false);
+                await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(channel, OnEndedElsewhere)).ConfigureAwait(false);
                 Volatile.Write(ref _subscribed, true);
             }
         }

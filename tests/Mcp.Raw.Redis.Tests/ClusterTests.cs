@@ -161,6 +161,91 @@ public sealed class ClusterTests
         rest.Count.Should().BeLessThan(900, "the tool stopped when the cancellation reached its node");
     }
 
+    [Test]
+    public async Task AListChangeMadeOnAnotherNodeReachesTheGetStream_SV11(CancellationToken cancellationToken)
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        var session = await InitializeAsync(cluster, "{}");
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
+        get.Headers.Add("Accept", "text/event-stream");
+        get.Headers.Add("Mcp-Session-Id", session);
+        get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        using var stream = await cluster.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        stream.StatusCode.Should().Be(HttpStatusCode.OK);
+        var streamNode = NodeOf(stream);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cancellationToken));
+
+        // The tool changes the tool list of the node that runs it, which announces it to the session.
+        using var call = await PostAsync(cluster, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_trigger_tool_change","arguments":{}}}""", session);
+        call.StatusCode.Should().Be(HttpStatusCode.OK);
+        NodeOf(call).Should().NotBe(streamNode, "the change happens on another node than the one holding the GET stream");
+        await call.Content.ReadAsStringAsync(cancellationToken);
+
+        var change = await SseEvents.NextMessageAsync(reader, m => m["method"] is not null, cancellationToken);
+        ((string?)change["method"]).Should().Be("notifications/tools/list_changed");
+    }
+
+    [Test]
+    public async Task WhileRedisIsDown_RequestsGet503WithRetryAfter_OpenStreamsEnd_AndServiceResumesByItself(CancellationToken cancellationToken)
+    {
+        // A Redis of this test's own: it is stopped and started again.
+        await using var redis = await RedisServer.StartAsync();
+        await using var cluster = await Cluster.StartAsync(redis.Configuration);
+        var session = await InitializeAsync(cluster, "{}");
+        using var get = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
+        get.Headers.Add("Accept", "text/event-stream");
+        get.Headers.Add("Mcp-Session-Id", session);
+        get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        using var stream = await cluster.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        stream.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cancellationToken));
+
+        await redis.StopAsync();
+
+        // The open stream ends cleanly (its client would resume later), rather than hang on a log it cannot read.
+        while (await SseEvents.NextMessageOrNullAsync(reader, cancellationToken) is not null)
+        {
+        }
+
+        using (var ping = await PostAsync(cluster, """{"jsonrpc":"2.0","id":5,"method":"ping"}""", session))
+        {
+            ping.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            ping.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(5));
+            var error = JsonNode.Parse(await ping.Content.ReadAsStringAsync(cancellationToken))!["error"]!;
+            ((int)error["code"]!).Should().Be(-32603);
+            ((string?)error["message"]).Should().Contain("session store cannot be reached");
+        }
+
+        using (var refused = await PostAsync(cluster, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"""))
+        {
+            refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "a new session needs Redis too");
+        }
+
+        await redis.RestartAsync();
+
+        // Each node's connection comes back by itself; until it has, the answer is still 503 (bounded wait).
+        HttpStatusCode status = default;
+        for (var attempt = 0; attempt < 100 && status != HttpStatusCode.OK; attempt++)
+        {
+            using var init = await PostAsync(cluster, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+            status = init.StatusCode;
+            status.Should().BeOneOf([HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable], "never a 500 while Redis comes back");
+            if (status != HttpStatusCode.OK)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+
+        status.Should().Be(HttpStatusCode.OK, "service resumes once Redis is back");
+        var fresh = await InitializeAsync(cluster, "{}");
+        for (var i = 0; i < 3; i++)
+        {
+            using var ping = await PostAsync(cluster, """{"jsonrpc":"2.0","id":6,"method":"ping"}""", fresh);
+            ping.StatusCode.Should().Be(HttpStatusCode.OK, "every node serves the new session");
+        }
+    }
+
     private static async Task<string> InitializeAsync(Cluster cluster, string capabilities)
     {
         using var init = await PostAsync(cluster, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":@CAPS,"clientInfo":{"name":"t","version":"1"}}}""".Replace("@CAPS", capabilities, StringComparison.Ordinal));

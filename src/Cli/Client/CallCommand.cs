@@ -1,3 +1,5 @@
+// Over 400 lines for now: the call command parses its arguments by hand (--arg, --auth, the transports and their
+// flags); issue 14 moves the CLI to System.CommandLine, which takes that part out.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -37,6 +37,15 @@ public interface IEventStore
     ValueTask RemoveSessionAsync(string sessionTag, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Opens <paramref name="stream"/> (creating it if needed) for the events appended to it from now on, from any
+    /// process: a store shared by several processes returns the reader and the sequence it starts after, and the
+    /// session's standalone stream is then relayed from it, so that unsolicited messages appended on any node reach
+    /// the node holding the client's GET. Null (the default) means the store is this process's alone: the standalone
+    /// stream writes directly.
+    /// </summary>
+    ValueTask<EventStreamTail?> TailAsync(StreamKey stream, CancellationToken cancellationToken = default) => ValueTask.FromResult<EventStreamTail?>(null);
+
+    /// <summary>
     /// Drops what is past its retention. Called on a timer by the transport; the default does nothing (for a store
     /// that expires entries by itself).
     /// </summary>

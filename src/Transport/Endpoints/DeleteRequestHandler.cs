@@ -18,6 +18,18 @@ internal sealed partial class DeleteRequestHandler(ISessionStore sessions, Reque
 {
     public async Task HandleAsync(HttpContext http)
     {
+        try
+        {
+            await HandleCoreAsync(http).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            await ErrorResponses.WriteStoreUnavailableAsync(http).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext http)
+    {
         if (guard.Check(http) is { } refused)
         {
             await ErrorResponses.WriteAsync(http, refused).ConfigureAwait(false);

@@ -26,6 +26,18 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
 
     public async Task HandleAsync(HttpContext http)
     {
+        try
+        {
+            await HandleCoreAsync(http).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            await ErrorResponses.WriteStoreUnavailableAsync(http).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext http)
+    {
         if (guard.Check(http) is { } refused)
         {
             await ErrorResponses.WriteAsync(http, refused).ConfigureAwait(false);
@@ -64,8 +76,15 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
 
     private async Task StandaloneAsync(HttpContext http, McpSession session)
     {
+        var key = new StreamKey(session.Tag, McpSession.StandaloneStreamId);
+        if (await events.TailAsync(key, http.RequestAborted).ConfigureAwait(false) is { } tail)
+        {
+            await StandaloneFromLogAsync(http, session, key, tail).ConfigureAwait(false);
+            return;
+        }
+
         var stream = new ServerStream(http, ContentNegotiation.Accepts.EventStream, events,
-            new StreamKey(session.Tag, McpSession.StandaloneStreamId), session.ProtocolVersion.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds);
+            key, session.ProtocolVersion.Supports(McpFeatures.PrimingEvents), (int)_options.RetryInterval.TotalMilliseconds);
         stream.KeepAlive = keepAlive;
         lock (session.StandaloneLock)
         {
@@ -153,6 +172,85 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
         }
 
         LogResumed(logger, id.Stream.StreamId, id.Sequence);
+        try
+        {
+            BeginEventStream(http);
+            if (session.ProtocolVersion.Supports(McpFeatures.PrimingEvents))
+            {
+                SseFrameWriter.WriteRetry(http.Response.BodyWriter, (int)_options.RetryInterval.TotalMilliseconds);
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Ended);
+            await RelayAsync(http, reader, id.Stream.StreamId, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A store's reader may hold a subscription (a distributed store's push channel).
+            if (reader is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The standalone stream of a store shared by several processes: relayed from the log, into which every node
+    /// appends the session's unsolicited messages (this one too, through <see cref="LogStandalone"/>), so that what a
+    /// handler on another node sends reaches this client.
+    /// </summary>
+    private async Task StandaloneFromLogAsync(HttpContext http, McpSession session, StreamKey key, EventStreamTail tail)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Ended);
+        var standalone = new LogStandalone(stop, http.RequestAborted);
+        try
+        {
+            lock (session.StandaloneLock)
+            {
+                if (session.Standalone is { IsClientGone: false })
+                {
+                    standalone = null;
+                }
+                else
+                {
+                    session.Standalone = standalone;
+                }
+            }
+
+            if (standalone is null)
+            {
+                await ErrorResponses.WriteAsync(http, RejectionReason.StreamConflict).ConfigureAwait(false);
+                return;
+            }
+
+            BeginEventStream(http);
+            if (session.ProtocolVersion.Supports(McpFeatures.PrimingEvents))
+            {
+                // The priming event names where the client is, so it can resume from there (TR-15).
+                SseFrameWriter.WriteRetry(http.Response.BodyWriter, (int)_options.RetryInterval.TotalMilliseconds);
+                StoredEventFrame.Write(http.Response.BodyWriter, new StreamEventId(key, tail.Sequence), default);
+            }
+
+            await RelayAsync(http, tail.Reader, key.StreamId, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (session.StandaloneLock)
+            {
+                if (standalone is not null && ReferenceEquals(session.Standalone, standalone))
+                {
+                    session.Standalone = null;
+                }
+            }
+
+            if (tail.Reader is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void BeginEventStream(HttpContext http)
+    {
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
@@ -160,20 +258,21 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
         response.Headers.ContentEncoding = "identity";
         response.Headers[McpHeaders.AccelBuffering] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Ended);
-        var body = response.BodyWriter;
-        if (session.ProtocolVersion.Supports(McpFeatures.PrimingEvents))
-        {
-            SseFrameWriter.WriteRetry(body, (int)_options.RetryInterval.TotalMilliseconds);
-        }
-
+    /// <summary>
+    /// Writes what the reader has, then each event as it comes, until the stream completes, the client goes or
+    /// <paramref name="stop"/> fires; a keep-alive comment after each silent interval.
+    /// </summary>
+    private async Task RelayAsync(HttpContext http, IEventStreamReader reader, long streamId, CancellationToken stop)
+    {
+        var body = http.Response.BodyWriter;
         try
         {
-            await body.FlushAsync(stop.Token).ConfigureAwait(false);
+            await body.FlushAsync(stop).ConfigureAwait(false);
             while (true)
             {
-                using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 keepAlive.CancelAfter(_options.KeepAliveInterval);
                 bool more;
                 try
@@ -183,7 +282,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
                     SseFrameWriter.WriteComment(body, "keep-alive"u8);
-                    if ((await body.FlushAsync(stop.Token).ConfigureAwait(false)).IsCompleted)
+                    if ((await body.FlushAsync(stop).ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
@@ -201,7 +300,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
                 {
                 }
 
-                if ((await body.FlushAsync(stop.Token).ConfigureAwait(false)).IsCompleted)
+                if ((await body.FlushAsync(stop).ConfigureAwait(false)).IsCompleted)
                 {
                     return;
                 }
@@ -214,15 +313,7 @@ internal sealed partial class GetRequestHandler(ISessionStore sessions, IEventSt
         catch (EventsLostException)
         {
             // The reader fell behind the retention bound: end the stream so the client sees it rather than a gap.
-            LogReplayOverrun(logger, id.Stream.StreamId);
-        }
-        finally
-        {
-            // A store's reader may hold a subscription (a distributed store's push channel).
-            if (reader is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync().ConfigureAwait(false);
-            }
+            LogReplayOverrun(logger, streamId);
         }
     }
 

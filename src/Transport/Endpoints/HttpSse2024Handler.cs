@@ -33,6 +33,18 @@ internal sealed partial class HttpSse2024Handler(
     /// </summary>
     public async Task HandleGetAsync(HttpContext http, string sseSuffix, string messagesSuffix)
     {
+        try
+        {
+            await HandleGetCoreAsync(http, sseSuffix, messagesSuffix).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            await ErrorResponses.WriteStoreUnavailableAsync(http).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleGetCoreAsync(HttpContext http, string sseSuffix, string messagesSuffix)
+    {
         if (guard.Check(http) is { } refused)
         {
             await ErrorResponses.WriteAsync(http, refused).ConfigureAwait(false);
@@ -91,6 +103,18 @@ internal sealed partial class HttpSse2024Handler(
     }
 
     public async Task HandlePostAsync(HttpContext http)
+    {
+        try
+        {
+            await HandlePostCoreAsync(http).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            await ErrorResponses.WriteStoreUnavailableAsync(http).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandlePostCoreAsync(HttpContext http)
     {
         if (guard.Check(http) is { } refused)
         {

@@ -70,6 +70,10 @@ internal sealed partial class PostRequestHandler
         {
             await ProcessAsync(http, body, accepts).ConfigureAwait(false);
         }
+        catch (StoreUnavailableException)
+        {
+            await ErrorResponses.WriteStoreUnavailableAsync(http).ConfigureAwait(false);
+        }
         finally
         {
             http.Request.BodyReader.AdvanceTo(body.End);

@@ -32,6 +32,13 @@ internal static class ErrorResponses
         return WriteAsync(http, status, RequestId.None, Rejections.GetErrorCode(reason), Rejections.GetMessage(reason));
     }
 
+    /// <summary>
+    /// A store shared by several processes could not be reached (<see cref="StoreUnavailableException"/>): 503 with
+    /// <c>Retry-After</c> when the response has not begun; a response that has (a stream) just ends, and its client
+    /// resumes once the store is back.
+    /// </summary>
+    public static Task WriteStoreUnavailableAsync(HttpContext http) => http.Response.HasStarted ? Task.CompletedTask : WriteAsync(http, RejectionReason.StoreUnavailable);
+
     public static Task WriteAsync(HttpContext http, int status, RequestId id, int code, string message)
         => WriteAsync(http, status, static (w, o, s) => w.WriteError(o, s.id, s.code, s.message), (id, code, message));
 

@@ -15,7 +15,8 @@ internal static class Rejections
         RejectionReason.SessionNotFound or RejectionReason.HttpSse2024SessionNotFound => StatusCodes.NotFound,
         RejectionReason.MethodNotAllowed => StatusCodes.MethodNotAllowed,
         RejectionReason.StreamConflict => StatusCodes.Conflict,
-        RejectionReason.ShuttingDown or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams => StatusCodes.ServiceUnavailable,
+        RejectionReason.ShuttingDown or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams
+            or RejectionReason.StoreUnavailable => StatusCodes.ServiceUnavailable,
         RejectionReason.SessionQuotaExceeded or RejectionReason.TooManyRequestsInFlight => StatusCodes.TooManyRequests,
         _ => StatusCodes.BadRequest,
     };
@@ -26,7 +27,7 @@ internal static class Rejections
         // CONV: the TypeScript transport's "Session not found" (JR-11); a 2025-era error, never sent on modern requests.
         RejectionReason.SessionNotFound => JsonRpcErrorCode.SessionNotFound,
         RejectionReason.ShuttingDown or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams
-            or RejectionReason.SessionQuotaExceeded or RejectionReason.TooManyRequestsInFlight => JsonRpcErrorCode.InternalError,
+            or RejectionReason.SessionQuotaExceeded or RejectionReason.TooManyRequestsInFlight or RejectionReason.StoreUnavailable => JsonRpcErrorCode.InternalError,
         _ => JsonRpcErrorCode.InvalidRequest,
     };
 
@@ -55,6 +56,7 @@ internal static class Rejections
         RejectionReason.TooManyHttpSse2024Connections => "Service Unavailable: the server has its most 2024-11-05 HTTP+SSE connections open.",
         RejectionReason.TooManyRequestsInFlight => "Too Many Requests: this session has its most requests in progress; retry after one completes.",
         RejectionReason.TooManyStreams => "Service Unavailable: the server has its most subscription streams open.",
+        RejectionReason.StoreUnavailable => "Service Unavailable: the session store cannot be reached; retry later.",
         _ => "Bad Request.",
     };
 
@@ -62,7 +64,8 @@ internal static class Rejections
     public static int GetRetryAfterSeconds(RejectionReason reason) => reason switch
     {
         RejectionReason.TooManyRequestsInFlight => 1,
-        RejectionReason.SessionQuotaExceeded or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams => 5,
+        RejectionReason.SessionQuotaExceeded or RejectionReason.TooManySessions or RejectionReason.TooManyHttpSse2024Connections or RejectionReason.TooManyStreams
+            or RejectionReason.StoreUnavailable => 5,
         RejectionReason.ShuttingDown => 30,
         _ => 0,
     };
