@@ -28,11 +28,17 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
         // While Redis is away, commands fail at once (503 to the client) rather than queue for the timeout.
         _configuration.BacklogPolicy = BacklogPolicy.FailFast;
+
+        // Exceptions never quote commands: a session's key holds its secret id.
+        _configuration.IncludeDetailInExceptions = false;
         _configuration.ClientName ??= "mcp-raw";
     }
 
     /// <summary>The prefix of every key and channel.</summary>
     public string Prefix { get; }
+
+    /// <summary>This node (this container of services) on the pub/sub channels: it ignores its own messages.</summary>
+    public Guid NodeId { get; } = Guid.NewGuid();
 
     /// <summary>Fires when the connection to Redis fails after it was taken (each failure ends the token of its time).</summary>
     public CancellationToken Outage => Volatile.Read(ref _outage).Token;
@@ -69,6 +75,9 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     }
 
     public async ValueTask<IDatabase> DatabaseAsync() => (await GetAsync().ConfigureAwait(false)).GetDatabase();
+
+    /// <summary>The database, for Data Protection's synchronous key repository: it connects (at most once) by blocking.</summary>
+    public IDatabase GetDatabase() => (Volatile.Read(ref _multiplexer) ?? GetAsync().AsTask().GetAwaiter().GetResult()).GetDatabase();
 
     public async ValueTask DisposeAsync()
     {

@@ -8,7 +8,11 @@ namespace Mcp.Raw.Redis;
 /// </summary>
 internal static class RedisEventScripts
 {
-    /// <summary>ARGV: prefix, tag, stream, ttl ms. Registers the stream (sequence 0) unless it exists.</summary>
+    /// <summary>
+    /// ARGV: prefix, tag, stream, meta ttl ms. Registers the stream (sequence 0) unless it exists. The count lives as
+    /// long as the session may (its TTL renewed by each append), so a stream silent for longer than its events are
+    /// kept goes on counting instead of reusing ids.
+    /// </summary>
     public const string Create = """
         local base = ARGV[1] .. 'e:' .. ARGV[2] .. ':' .. ARGV[3]
         local idx = ARGV[1] .. 'e:' .. ARGV[2]
@@ -20,8 +24,8 @@ internal static class RedisEventScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, tag, stream, data, max events, max bytes, ttl ms. Appends one event, drops the oldest beyond
-    /// either bound, renews the TTLs and wakes the readers. Returns the sequence.
+    /// ARGV: prefix, tag, stream, data, max events, max bytes, events ttl ms, meta ttl ms. Appends one event, drops
+    /// the oldest beyond either bound, renews the TTLs and wakes the readers. Returns the sequence.
     /// </summary>
     public const string Append = """
         local base = ARGV[1] .. 'e:' .. ARGV[2] .. ':' .. ARGV[3]
@@ -39,9 +43,9 @@ internal static class RedisEventScripts
           bytes = redis.call('HINCRBY', meta, 'bytes', -string.len(first[1][2][2]))
         end
         redis.call('PEXPIRE', base, ARGV[7])
-        redis.call('PEXPIRE', meta, ARGV[7])
+        redis.call('PEXPIRE', meta, ARGV[8])
         redis.call('SADD', idx, ARGV[3])
-        redis.call('PEXPIRE', idx, ARGV[7])
+        redis.call('PEXPIRE', idx, ARGV[8])
         redis.call('PUBLISH', ARGV[1] .. 'ev:' .. ARGV[2] .. ':' .. ARGV[3], seq)
         return seq
         """;
@@ -49,12 +53,14 @@ internal static class RedisEventScripts
     /// <summary>ARGV: prefix, tag, stream, ttl ms. Marks the stream complete, keeps it for the TTL, wakes the readers.</summary>
     public const string Complete = """
         local base = ARGV[1] .. 'e:' .. ARGV[2] .. ':' .. ARGV[3]
-        if redis.call('EXISTS', base .. ':m') == 0 then return 0 end
-        redis.call('HSET', base .. ':m', 'done', 1)
-        redis.call('PEXPIRE', base .. ':m', ARGV[4])
-        redis.call('PEXPIRE', base, ARGV[4])
+        local found = redis.call('EXISTS', base .. ':m')
+        if found == 1 then
+          redis.call('HSET', base .. ':m', 'done', 1)
+          redis.call('PEXPIRE', base .. ':m', ARGV[4])
+          redis.call('PEXPIRE', base, ARGV[4])
+        end
         redis.call('PUBLISH', ARGV[1] .. 'ev:' .. ARGV[2] .. ':' .. ARGV[3], 0)
-        return 1
+        return found
         """;
 
     /// <summary>ARGV: prefix, tag. Forgets every stream of a session.</summary>

@@ -33,7 +33,7 @@ public sealed class RedisEventStore : IEventStore
     public async ValueTask CreateAsync(StreamKey stream, CancellationToken cancellationToken = default)
     {
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Create, values: [Prefix, stream.SessionTag, stream.StreamId, Ms(_options.EventRetention)])).ConfigureAwait(false);
+        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Create, values: [Prefix, stream.SessionTag, stream.StreamId, MetaTtlMs])).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -42,7 +42,7 @@ public sealed class RedisEventStore : IEventStore
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
         return (long)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Append, values:
         [
-            Prefix, stream.SessionTag, stream.StreamId, data, _options.MaxEventsPerStream, _options.MaxEventBytesPerStream, Ms(_options.EventRetention),
+            Prefix, stream.SessionTag, stream.StreamId, data, _options.MaxEventsPerStream, _options.MaxEventBytesPerStream, Ms(_options.EventRetention), MetaTtlMs,
         ])).ConfigureAwait(false);
     }
 
@@ -64,8 +64,8 @@ public sealed class RedisEventStore : IEventStore
         }
 
         // Subscribed before the first read: an event appended in between wakes the reader, it is never missed.
-        var queue = await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(Channel(stream))).ConfigureAwait(false);
-        var reader = new RedisEventStreamReader(db, key, stream, afterSequence, queue, _redis.Outage);
+        var (queue, outage) = await SubscribeAsync(multiplexer, stream).ConfigureAwait(false);
+        var reader = new RedisEventStreamReader(db, key, stream, afterSequence, queue, outage);
         try
         {
             if (!await reader.FetchAsync().ConfigureAwait(false))
@@ -91,12 +91,12 @@ public sealed class RedisEventStore : IEventStore
         var key = Key(stream);
 
         // Subscribed first, then the position read: what is appended in between is read by the first fetch.
-        var queue = await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(Channel(stream))).ConfigureAwait(false);
+        var (queue, outage) = await SubscribeAsync(multiplexer, stream).ConfigureAwait(false);
         try
         {
-            await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Create, values: [Prefix, stream.SessionTag, stream.StreamId, Ms(_options.EventRetention)])).ConfigureAwait(false);
+            await RedisGuard.Run(db.ScriptEvaluateAsync(RedisEventScripts.Create, values: [Prefix, stream.SessionTag, stream.StreamId, MetaTtlMs])).ConfigureAwait(false);
             var sequence = (long)await RedisGuard.Run(db.HashGetAsync(key + ":m", "seq")).ConfigureAwait(false);
-            return new EventStreamTail(new RedisEventStreamReader(db, key, stream, sequence, queue, _redis.Outage), sequence);
+            return new EventStreamTail(new RedisEventStreamReader(db, key, stream, sequence, queue, outage), sequence);
         }
         catch
         {
@@ -123,4 +123,23 @@ public sealed class RedisEventStore : IEventStore
     private string Key(StreamKey stream) => Prefix + "e:" + stream.SessionTag + ":" + stream.StreamId.ToString(CultureInfo.InvariantCulture);
 
     private static long Ms(TimeSpan span) => Math.Max(1, (long)span.TotalMilliseconds);
+
+    /// <summary>A stream's count lives as long as its session may: its events expire sooner, its ids are never reused.</summary>
+    private long MetaTtlMs => Ms(_options.EventRetention > _options.SessionIdleTimeout ? _options.EventRetention : _options.SessionIdleTimeout);
+
+    /// <summary>
+    /// Subscribes to a stream's wake-ups, with the outage token of now. Refused at once while Redis is away: a
+    /// subscription asked for then would stay registered with no one to end it.
+    /// </summary>
+    private async ValueTask<(ChannelMessageQueue Queue, CancellationToken Outage)> SubscribeAsync(ConnectionMultiplexer multiplexer, StreamKey stream)
+    {
+        var outage = _redis.Outage;
+        if (!multiplexer.IsConnected)
+        {
+            throw new StoreUnavailableException("Redis cannot be reached.");
+        }
+
+        var queue = await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(Channel(stream))).ConfigureAwait(false);
+        return (queue, outage);
+    }
 }

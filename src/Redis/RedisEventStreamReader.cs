@@ -67,6 +67,12 @@ internal sealed class RedisEventStreamReader(IDatabase db, string key, StreamKey
         }
 
         var done = !meta[1].IsNull;
+        if ((long)meta[0] < _last)
+        {
+            // The client names an event the stream never had (or its count restarted): a replay would be a guess.
+            throw new EventsLostException();
+        }
+
         var entries = await RedisGuard.Run(db.StreamRangeAsync(key, minId: "0-" + (_last + 1))).ConfigureAwait(false);
         foreach (var entry in entries)
         {

@@ -34,7 +34,16 @@ internal static class RedisGuard
         }
     }
 
-    public static bool IsTransient(Exception e) => e is RedisConnectionException or RedisTimeoutException;
+    /// <summary>
+    /// A lost connection, a timeout, or a server error that passes (loading after a restart, a replica during
+    /// failover, a busy script, out of memory).
+    /// </summary>
+    public static bool IsTransient(Exception e) => e is RedisConnectionException or RedisTimeoutException
+        || (e is RedisServerException server && s_transientServerErrors.Any(p => server.Message.StartsWith(p, StringComparison.Ordinal)));
 
-    private static StoreUnavailableException Unavailable(Exception e) => new("Redis cannot be reached: " + e.Message, e);
+    private static readonly string[] s_transientServerErrors = ["LOADING", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "OOM"];
+
+    // The message names the failure's kind only: Redis's own messages may quote the command and its keys, and a
+    // session's key holds its secret id.
+    private static StoreUnavailableException Unavailable(Exception e) => new("Redis cannot be reached (" + e.GetType().Name + ").");
 }

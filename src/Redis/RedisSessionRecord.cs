@@ -23,14 +23,14 @@ internal readonly record struct RedisSessionRecord(
     ClientCapabilities? Capabilities,
     Implementation? ClientInfo)
 {
-    public static RedisSessionRecord Of(McpSession session) => new(
-        session.Tag, session.Owner, session.ProtocolVersion, session.ProtocolVersion, session.IsHttpSse2024,
+    public static RedisSessionRecord Of(McpSession session, McpProtocolVersion transportVersion) => new(
+        session.Tag, session.Owner, transportVersion, session.ProtocolVersion, session.IsHttpSse2024,
         session.IsInitialized, session.ClientReady, session.ClientCapabilities, session.ClientInfo);
 
     public byte[] Serialize()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        WriteField(buffer, Owner.QuotaKey);
+        WriteField(buffer, QuotaKey(Owner, HttpSse2024));
         WriteField(buffer, Tag);
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -97,6 +97,12 @@ internal readonly record struct RedisSessionRecord(
             return false;
         }
     }
+
+    /// <summary>
+    /// The key a session's quota counts under: 2024-11-05 connections apart from 2025 sessions (as in the in-memory
+    /// store). The create script and the record's header use this one key.
+    /// </summary>
+    public static string QuotaKey(SessionOwner owner, bool httpSse2024) => httpSse2024 ? owner.QuotaKey + "|2024-11-05" : owner.QuotaKey;
 
     private static void WriteField(ArrayBufferWriter<byte> buffer, string value)
     {

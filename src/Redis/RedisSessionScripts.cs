@@ -56,7 +56,7 @@ internal static class RedisSessionScripts
         local owner = p .. 'o:' .. quota
         redis.call('PEXPIRE', key, ARGV[3])
         redis.call('PEXPIRE', p .. 't:' .. tag, ARGV[3])
-        redis.call('ZADD', p .. 'sessions', 'XX', ARGV[4], ARGV[2])
+        redis.call('ZADD', p .. 'sessions', ARGV[4], ARGV[2])
         redis.call('ZADD', owner, ARGV[4], ARGV[2])
         redis.call('PEXPIRE', owner, ARGV[3])
         if redis.call('ZSCORE', p .. 'sse2024', ARGV[2]) then redis.call('ZADD', p .. 'sse2024', ARGV[4], ARGV[2]) end

@@ -40,7 +40,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
 
     private string Prefix => _redis.Prefix;
 
-    private long TtlMs => (long)_options.SessionIdleTimeout.TotalMilliseconds;
+    private long TtlMs => Math.Max(1, (long)_options.SessionIdleTimeout.TotalMilliseconds);
 
     /// <inheritdoc />
     public int Count => _local.Count;
@@ -64,11 +64,11 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
         await EnsureSubscribedAsync().ConfigureAwait(false);
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
         var quota = owner.Principal is null ? _options.MaxAnonymousSessionsPerAddress : _options.MaxSessionsPerPrincipal;
-        var quotaKey = httpSse2024 ? owner.QuotaKey + "|2024-11-05" : owner.QuotaKey;
+        var quotaKey = RedisSessionRecord.QuotaKey(owner, httpSse2024);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var session = new McpSession(McpSession.NewId(), McpSession.NewTag(), transportVersion, owner, httpSse2024, httpSse2024 ? null : _events, this, _time.GetTimestamp());
-            var record = RedisSessionRecord.Of(session).Serialize();
+            var record = RedisSessionRecord.Of(session, transportVersion).Serialize();
             var outcome = (int)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Create, values:
             [
                 Prefix, session.Id, record, TtlMs, NowMs(), _options.MaxSessions, quota, quotaKey, session.Tag, httpSse2024 ? "1" : "0", _options.MaxHttpSse2024Sessions,
@@ -121,7 +121,14 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
             return local;
         }
 
-        var copy = new McpSession(sessionId, record.Tag, record.TransportVersion, record.Owner, record.HttpSse2024, record.HttpSse2024 ? null : _events, this, _time.GetTimestamp());
+        if (record.HttpSse2024)
+        {
+            // A 2024-11-05 session is its one SSE connection: only the node holding it can serve its /messages (the
+            // load balancer must send them there); elsewhere it is unknown (404), never a 202 for a message dropped.
+            return null;
+        }
+
+        var copy = new McpSession(sessionId, record.Tag, record.TransportVersion, record.Owner, false, _events, this, _time.GetTimestamp());
         Restore(copy, record);
         return _local.AddOrUpdate(sessionId, copy, (_, existing) => existing.IsDisposed ? copy : existing);
     }
@@ -131,7 +138,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
-        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Save, values: [Prefix, session.Id, RedisSessionRecord.Of(session).Serialize()])).ConfigureAwait(false);
+        await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Save, values: [Prefix, session.Id, RedisSessionRecord.Of(session, session.ProtocolVersion).Serialize()])).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -163,21 +170,42 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
     {
         var db = await _redis.DatabaseAsync().ConfigureAwait(false);
         var now = _time.GetTimestamp();
+        var renewAfter = _options.SessionIdleTimeout / 4;
         var ended = 0;
         foreach (var (id, session) in _local)
         {
+            var idle = _time.GetElapsedTime(session.LastActivityTimestamp, now);
             bool alive;
             if (session.IsActive)
             {
+                if (idle < renewAfter)
+                {
+                    // A lookup renewed it lately.
+                    continue;
+                }
+
                 alive = !((RedisValue)await RedisGuard.Run(db.ScriptEvaluateAsync(RedisSessionScripts.Touch, values: [Prefix, id, TtlMs, NowMs()])).ConfigureAwait(false)).IsNull;
+                if (alive)
+                {
+                    session.Touch(_time.GetTimestamp());
+                    continue;
+                }
             }
-            else if (_time.GetElapsedTime(session.LastActivityTimestamp, now) > _options.SessionIdleTimeout)
+            else if (idle > _options.SessionIdleTimeout)
             {
                 alive = await RedisGuard.Run(db.KeyExistsAsync(Prefix + "s:" + id)).ConfigureAwait(false);
+
+                // Looked at again after the round trip: a request may have taken the copy meanwhile.
+                if (session.IsActive || _time.GetElapsedTime(session.LastActivityTimestamp, _time.GetTimestamp()) <= _options.SessionIdleTimeout)
+                {
+                    continue;
+                }
+
                 if (alive)
                 {
                     // Idle here, alive elsewhere: only this node's copy goes.
                     _local.TryRemove(new KeyValuePair<string, McpSession>(id, session));
+                    continue;
                 }
             }
             else
@@ -185,7 +213,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
                 continue;
             }
 
-            if (!alive && _local.TryRemove(new KeyValuePair<string, McpSession>(id, session)))
+            if (_local.TryRemove(new KeyValuePair<string, McpSession>(id, session)))
             {
                 await session.DisposeAsync().ConfigureAwait(false);
                 ended++;
@@ -208,10 +236,10 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await StopAsync().ConfigureAwait(false);
         _subscribeLock.Dispose();
-        return StopAsync();
     }
 
     private static void Restore(McpSession session, RedisSessionRecord record)
@@ -241,8 +269,18 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
             {
                 var multiplexer = await _redis.GetAsync().ConfigureAwait(false);
                 var channel = RedisChannel.Literal(Prefix + "ended");
-                await RedisGuard.Run(multiplexer.GetSubscriber().SubscribeAsync(channel, OnEndedElsewhere)).ConfigureAwait(false);
+
+                // The handler is registered before SUBSCRIBE is sent, and the multiplexer subscribes again on each
+                // reconnect: registered once, even when Redis is away now.
                 Volatile.Write(ref _subscribed, true);
+                try
+                {
+                    await multiplexer.GetSubscriber().SubscribeAsync(channel, OnEndedElsewhere).ConfigureAwait(false);
+                }
+                catch (Exception e) when (RedisGuard.IsTransient(e))
+                {
+                    // Subscribed when the connection comes back.
+                }
             }
         }
         finally

@@ -46,6 +46,7 @@ public static class McpRawServerServiceCollectionExtensions
             return server;
         });
         services.TryAddSingleton<IMcpMessageHandler>(sp => sp.GetRequiredService<McpServer>());
+        services.AddHostedService<Mcp.Raw.Server.Features.Subscriptions.ChangeBroadcastRelay>();
 
         // The tasks extension's store: the bounded in-memory one unless the app registered another ITaskStore.
         services.TryAddSingleton<Mcp.Raw.Server.Tasks.ITaskStore>(sp =>

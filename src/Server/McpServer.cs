@@ -40,20 +40,21 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     private readonly ISessionStore? _sessions;
 
     /// <summary>Creates the server (normally through <c>AddMcpRawServer</c>).</summary>
-    public McpServer(IOptions<McpServerOptions> options, ILogger<McpServer> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? timeProvider = null, ITaskStore? taskStore = null, ISessionStore? sessions = null)
+    public McpServer(IOptions<McpServerOptions> options, ILogger<McpServer> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? timeProvider = null, ITaskStore? taskStore = null, ISessionStore? sessions = null, IMcpStateProtector? stateProtector = null, IChangeBroadcast? broadcast = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         Logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Time = timeProvider ?? TimeProvider.System;
-        StateProtector = new RequestStateProtector(_options.RequestStateKey, Time);
+        StateProtector = new RequestStateProtector(_options.RequestStateKey, Time, stateProtector);
         Tasks = new TaskRunner(this, taskStore ?? new InMemoryTaskStore(_options.MaxTasks, _options.MaxTaskBytes, time: Time));
         ServerInfoMeta = JsonSerializer.SerializeToElement(
             new Dictionary<string, JsonElement> { [MetaKeys.ServerInfo] = JsonSerializer.SerializeToElement(_options.ServerInfo, McpJsonContext.Default.Implementation) },
             McpJsonContext.Default.IDictionaryStringJsonElement);
         Listeners = new ListenerRegistry(_options);
         _sessions = sessions;
-        _changes = new ChangeFanOut(_options, sessions, Listeners);
+        _changes = new ChangeFanOut(_options, sessions, Listeners, broadcast);
+        Broadcast = broadcast;
         _methods = new MethodTable(
         [
             new InitializeHandler(this),
@@ -115,6 +116,13 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
     internal JsonElement ServerInfoMeta { get; }
 
     internal ListenerRegistry Listeners { get; }
+
+    /// <summary>The deployment's change broadcast, when there are several processes.</summary>
+    internal IChangeBroadcast? Broadcast { get; }
+
+    /// <summary>What another process published (<see cref="ChangeBroadcastRelay"/>): a change to announce, or a task's update or cancellation.</summary>
+    internal ValueTask ReceiveBroadcastAsync(ReadOnlyMemory<byte> message) =>
+        TaskControl.IsControl(message.Span) ? TaskControl.ReceiveAsync(Tasks, message) : _changes.ReceiveAsync(message);
 
     /// <summary>Fires when the application stops (listen streams end with their result).</summary>
     internal CancellationToken Stopping => _stopping.Token;

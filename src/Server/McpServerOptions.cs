@@ -56,7 +56,8 @@ public sealed class McpServerOptions
 
     /// <summary>
     /// The key that signs MRTR <c>requestState</c> (M-MR-11). Null: a random key per process, which is right for one
-    /// process; give every instance the same 32 or more secret bytes when requests may land on another instance.
+    /// process; give every instance the same 32 or more secret bytes when requests may land on another instance, or
+    /// register a shared key ring (<c>IMcpStateProtector</c>; <c>AddMcpRawRedis</c> does), which then takes its place.
     /// </summary>
     public byte[]? RequestStateKey { get; set; }
 

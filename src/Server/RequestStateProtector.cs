@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mcp.Raw.Transport;
 
 namespace Mcp.Raw.Server;
 
@@ -13,11 +14,18 @@ namespace Mcp.Raw.Server;
 /// </summary>
 internal sealed class RequestStateProtector
 {
+    private const string SharedPrefix = "k.";
+
     private readonly byte[] _key;
     private readonly TimeProvider _time;
+    private readonly IMcpStateProtector? _shared;
 
-    public RequestStateProtector(byte[]? key, TimeProvider time)
+    /// <param name="key">The HMAC key (<see cref="McpServerOptions.RequestStateKey"/>), or null for a random one.</param>
+    /// <param name="time">The clock of the expiry.</param>
+    /// <param name="shared">A deployment's key ring: when given, states are protected with it instead of the key.</param>
+    public RequestStateProtector(byte[]? key, TimeProvider time, IMcpStateProtector? shared = null)
     {
+        _shared = shared;
         if (key is { Length: < 32 })
         {
             throw new ArgumentException("The request state key needs at least 32 bytes.", nameof(key));
@@ -69,6 +77,11 @@ internal sealed class RequestStateProtector
             json.WriteEndObject();
         }
 
+        if (_shared is not null)
+        {
+            return SharedPrefix + Base64Url.EncodeToString(_shared.Protect(buffer.WrittenSpan.ToArray()));
+        }
+
         var payload = buffer.WrittenSpan;
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_key, payload, mac);
@@ -78,6 +91,11 @@ internal sealed class RequestStateProtector
     /// <summary>Opens a state; null with a reason when it fails verification or has expired.</summary>
     public Contents? Open(string state, out string? error)
     {
+        if (_shared is not null)
+        {
+            return OpenShared(state, out error);
+        }
+
         var dot = state.LastIndexOf('.');
         byte[] payload;
         byte[] mac;
@@ -106,6 +124,36 @@ internal sealed class RequestStateProtector
             return null;
         }
 
+        return Read(payload, out error);
+    }
+
+    /// <summary>A state protected with the deployment's key ring: <c>k.</c> and the protected payload.</summary>
+    private Contents? OpenShared(string state, out string? error)
+    {
+        byte[]? payload = null;
+        if (state.StartsWith(SharedPrefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                payload = _shared!.Unprotect(Base64Url.DecodeFromChars(state.AsSpan(SharedPrefix.Length)));
+            }
+            catch (FormatException)
+            {
+                payload = null;
+            }
+        }
+
+        if (payload is null)
+        {
+            error = "requestState failed its integrity check.";
+            return null;
+        }
+
+        return Read(payload, out error);
+    }
+
+    private Contents? Read(byte[] payload, out string? error)
+    {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
         var expires = root.GetProperty("exp").GetInt64();

@@ -20,6 +20,7 @@ internal sealed class Cluster : IAsyncDisposable
     public const string NodeHeader = "X-Mcp-Node";
 
     private readonly List<WebApplication> _nodes;
+    private readonly Dictionary<string, WebApplication> _byName = new(StringComparer.Ordinal);
     private readonly WebApplication _proxy;
 
     private Cluster(List<WebApplication> nodes, WebApplication proxy, Uri endpoint)
@@ -49,9 +50,11 @@ internal sealed class Cluster : IAsyncDisposable
                 {
                     services.Configure<McpRedisOptions>(o => o.KeyPrefix = prefix);
                     services.AddSingleton<IStartupFilter>(new NameTheNode(name));
+                    services.AddSingleton<NodeName>();
                 });
             await node.StartAsync();
             nodes.Add(node);
+            node.Services.GetRequiredService<NodeName>().Value = name;
             addresses.Add(node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         }
 
@@ -73,6 +76,18 @@ internal sealed class Cluster : IAsyncDisposable
         return new Cluster(nodes, proxy, new Uri(address + "/mcp"));
     }
 
+    /// <summary>
+    /// Kills a node as a crash would: its Redis connection goes first (nothing it does reaches Redis after that), then
+    /// its server, with no graceful stop. The proxy still names it: a request sent there fails (502) and is retried.
+    /// </summary>
+    public async Task KillAsync(string name)
+    {
+        var node = _nodes.Single(n => n.Services.GetRequiredService<NodeName>().Value == name);
+        _nodes.Remove(node);
+        await node.Services.GetRequiredService<RedisConnection>().DisposeAsync();
+        await node.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
@@ -83,6 +98,12 @@ internal sealed class Cluster : IAsyncDisposable
             await node.StopAsync();
             await node.DisposeAsync();
         }
+    }
+
+    /// <summary>The node's name, for finding it again.</summary>
+    private sealed class NodeName
+    {
+        public string Value { get; set; } = string.Empty;
     }
 
     private sealed class NameTheNode(string name) : IStartupFilter

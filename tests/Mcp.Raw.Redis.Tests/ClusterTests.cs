@@ -246,6 +246,186 @@ public sealed class ClusterTests
         }
     }
 
+    [Test]
+    public async Task AnMrtrRequestStateSealedOnOneNodeIsOpenedOnAnother_MMR11(CancellationToken cancellationToken)
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        var (first, firstNode) = await ModernCallAsync(cluster, """{"name":"test_input_required_result_elicitation","arguments":{}}""", cancellationToken);
+        ((string?)first["result"]!["resultType"]).Should().Be("input_required");
+        var state = (string)first["result"]!["requestState"]!;
+
+        var (second, secondNode) = await ModernCallAsync(cluster, """{"name":"test_input_required_result_elicitation","arguments":{},"inputResponses":{"user_name":{"action":"accept","content":{"name":"Alice"}}},"requestState":"@S"}""".Replace("@S", state, StringComparison.Ordinal), cancellationToken);
+        secondNode.Should().NotBe(firstNode, "the retry lands on another node than the one that sealed the state");
+        ((string?)second["result"]!["resultType"]).Should().Be("complete", "every node opens a state any node sealed: the key ring is shared");
+        ((string?)second["result"]!["content"]![0]!["text"]).Should().Be("Hello, Alice");
+
+        var tampered = state[..^4] + (state[^4] == 'A' ? "B" : "A") + state[^3..];
+        var (refused, _) = await ModernCallAsync(cluster, """{"name":"test_input_required_result_elicitation","arguments":{},"inputResponses":{"user_name":{"action":"accept","content":{"name":"Eve"}}},"requestState":"@S"}""".Replace("@S", tampered, StringComparison.Ordinal), cancellationToken);
+        refused["result"].Should().BeNull("a state that fails its check is refused (M-MR-12)");
+        ((string?)refused["error"]!["message"]).Should().Contain("requestState");
+    }
+
+    [Test]
+    public async Task AListChangeOnOneNodeReachesAListenStreamOnAnother_MSB02(CancellationToken cancellationToken)
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        var body = """{"jsonrpc":"2.0","id":"sub-1","method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""";
+        using var listen = new HttpRequestMessage(HttpMethod.Post, cluster.Endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        listen.Headers.Add("Accept", "application/json, text/event-stream");
+        listen.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        listen.Headers.Add("Mcp-Method", "subscriptions/listen");
+        using var stream = await cluster.Client.SendAsync(listen, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        stream.StatusCode.Should().Be(HttpStatusCode.OK);
+        var listenNode = NodeOf(stream);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cancellationToken));
+        var ack = await SseEvents.NextMessageAsync(reader, m => m["method"] is not null, cancellationToken);
+        ((string?)ack["method"]).Should().Be("notifications/subscriptions/acknowledged");
+
+        var (_, changeNode) = await ModernCallAsync(cluster, """{"name":"test_trigger_tool_change","arguments":{}}""", cancellationToken);
+        changeNode.Should().NotBe(listenNode, "the tool list changes on another node than the one holding the listen stream");
+
+        var change = await SseEvents.NextMessageAsync(reader, m => m["method"] is not null, cancellationToken);
+        ((string?)change["method"]).Should().Be("notifications/tools/list_changed");
+        ((string?)change["params"]!["_meta"]!["io.modelcontextprotocol/subscriptionId"]).Should().Be("sub-1");
+    }
+
+    [Test]
+    public async Task ANodeKilledMidStreamLosesNoEventThatReplayShouldDeliver_TheClientResumesThroughAnother_TR41(CancellationToken cancellationToken)
+    {
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+        var session = await InitializeAsync(cluster, "{}");
+        var call = await PostAsync(cluster, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"process_files","arguments":{"items":["a","b","c","d","e","f","g","h"],"delay_ms":100},"_meta":{"progressToken":"k"}}}""", session);
+        var callNode = NodeOf(call);
+        var seen = await SseEvents.ReadAsync(call, count: 3);
+        var lastId = seen[^1].Id!;
+        call.Dispose();
+
+        // The tool goes on (a dropped connection is not a cancellation in 2025 sessions): wait until it has appended
+        // three more events to the log, then kill its node.
+        var parts = lastId.Split('.');
+        var afterLast = long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        var multiplexer = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration + ",allowAdmin=true");
+        long appended;
+        await using (multiplexer)
+        {
+            var meta = multiplexer.GetServers()[0].Keys(pattern: "*e:" + parts[0] + ":" + parts[1] + ":m").Single();
+            var db = multiplexer.GetDatabase();
+            for (var attempt = 0; attempt < 200 && (long)await db.HashGetAsync(meta, "seq") < afterLast + 3; attempt++)
+            {
+                await Task.Delay(25, cancellationToken);
+            }
+
+            await cluster.KillAsync(callNode);
+            appended = (long)await db.HashGetAsync(meta, "seq");
+        }
+
+        appended.Should().BeGreaterThanOrEqualTo(afterLast + 3, "the tool appended after the client's connection dropped");
+
+        HttpResponseMessage? resumed = null;
+        for (var attempt = 0; attempt < 3 && resumed is null; attempt++)
+        {
+            var resume = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
+            resume.Headers.Add("Accept", "text/event-stream");
+            resume.Headers.Add("Mcp-Session-Id", session);
+            resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+            resume.Headers.Add("Last-Event-ID", lastId);
+            var response = await cluster.Client.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.BadGateway)
+            {
+                // The proxy tried the dead node: a client retries.
+                response.Dispose();
+                continue;
+            }
+
+            resumed = response;
+        }
+
+        using (resumed)
+        {
+            resumed!.StatusCode.Should().Be(HttpStatusCode.OK, "the client resumes through a live node");
+            var replayed = (await SseEvents.ReadAsync(resumed, count: (int)(appended - afterLast))).Where(e => e.Id is not null).Select(e => long.Parse(e.Id!.Split('.')[2], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            replayed.Should().Equal(Enumerable.Range((int)afterLast + 1, (int)(appended - afterLast)).Select(i => (long)i), "every event the dead node appended after the client's last one, once and in order");
+        }
+    }
+
+    [Test]
+    public async Task ATaskCreatedOnOneNodeIsPolledOnTheOthers_AndCancelledFromAnother_T09_T22(CancellationToken cancellationToken)
+    {
+        const string Declaring = """{"extensions":{"io.modelcontextprotocol/tasks":{}}}""";
+        await using var cluster = await Cluster.StartAsync(_redis.Configuration);
+
+        // A short task: created on one node, its result read on the others.
+        var (quick, quickNode) = await ModernAsync(cluster, "tools/call", """{"name":"slow_compute","arguments":{"seconds":0.3}}""", Declaring, "slow_compute", cancellationToken);
+        ((string?)quick["result"]!["resultType"]).Should().Be("task");
+        var quickId = (string)quick["result"]!["taskId"]!;
+        JsonNode done;
+        var pollNodes = new HashSet<string>();
+        while (true)
+        {
+            var (got, node) = await ModernAsync(cluster, "tasks/get", "{\"taskId\":\"" + quickId + "\"}", Declaring, quickId, cancellationToken);
+            got["error"].Should().BeNull("every node finds the task: " + got.ToJsonString());
+            pollNodes.Add(node);
+            if ((string?)got["result"]!["status"] == "completed")
+            {
+                done = got["result"]!;
+                break;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        done["result"]!["content"]![0]!["text"].Should().NotBeNull("the result the creating node stored is read on any node");
+        pollNodes.Should().HaveCountGreaterThan(1);
+
+        // A long task: cancelled through another node than the one running its tool.
+        var (slow, slowNode) = await ModernAsync(cluster, "tools/call", """{"name":"slow_compute","arguments":{"seconds":30}}""", Declaring, "slow_compute", cancellationToken);
+        var slowId = (string)slow["result"]!["taskId"]!;
+        var (cancel, cancelNode) = await ModernAsync(cluster, "tasks/cancel", "{\"taskId\":\"" + slowId + "\"}", Declaring, slowId, cancellationToken);
+        cancel["error"].Should().BeNull();
+        cancelNode.Should().NotBe(slowNode);
+        for (var attempt = 0; ; attempt++)
+        {
+            var (got, _) = await ModernAsync(cluster, "tasks/get", "{\"taskId\":\"" + slowId + "\"}", Declaring, slowId, cancellationToken);
+            if ((string?)got["result"]!["status"] == "cancelled")
+            {
+                break;
+            }
+
+            attempt.Should().BeLessThan(200, "the cancellation reaches the node running the tool (T-22)");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>A 2026-07-28 tools/call (sessionless, its envelope in _meta, the headers it needs): the answer and its node.</summary>
+    private static Task<(JsonNode Answer, string Node)> ModernCallAsync(Cluster cluster, string @params, CancellationToken cancellationToken) =>
+        ModernAsync(cluster, "tools/call", @params, """{"elicitation":{}}""", (string)JsonNode.Parse(@params)!["name"]!, cancellationToken);
+
+    /// <summary>A 2026-07-28 request: the answer and the node that served it.</summary>
+    private static async Task<(JsonNode Answer, string Node)> ModernAsync(Cluster cluster, string method, string @params, string capabilities, string? name, CancellationToken cancellationToken)
+    {
+        var p = JsonNode.Parse(@params)!.AsObject();
+        p["_meta"] = JsonNode.Parse("""{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":@CAPS}""".Replace("@CAPS", capabilities, StringComparison.Ordinal));
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = method, ["params"] = p }.ToJsonString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, cluster.Endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Accept", "application/json, text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.Add("Mcp-Method", method);
+        if (name is not null)
+        {
+            request.Headers.Add("Mcp-Name", name);
+        }
+
+        using var response = await cluster.Client.SendAsync(request, cancellationToken);
+        var node = NodeOf(response);
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+            return (await SseEvents.NextMessageAsync(reader, m => m["id"] is not null, cancellationToken), node);
+        }
+
+        return (JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!, node);
+    }
+
     private static async Task<string> InitializeAsync(Cluster cluster, string capabilities)
     {
         using var init = await PostAsync(cluster, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":@CAPS,"clientInfo":{"name":"t","version":"1"}}}""".Replace("@CAPS", capabilities, StringComparison.Ordinal));

@@ -178,6 +178,34 @@ public sealed class RedisStoreTests
         (await nodes.B.Events.OpenAsync(key, 0)).Should().BeNull("a session's end forgets its streams");
     }
 
+    [Test]
+    public async Task ALastEventIdBeyondTheStreamIsRefused_NeverAGuess_TR43(CancellationToken cancellationToken)
+    {
+        await using var nodes = Nodes();
+        var key = new StreamKey("tag4", 1);
+        await nodes.A.Events.CreateAsync(key, cancellationToken);
+        await nodes.A.Events.AppendAsync(key, Json(1), cancellationToken);
+        var future = async () => await nodes.B.Events.OpenAsync(key, afterSequence: 100, cancellationToken);
+        await future.Should().ThrowAsync<EventsLostException>("event 100 never existed");
+        var last = async () => await nodes.B.Events.OpenAsync(key, afterSequence: long.MaxValue, cancellationToken);
+        await last.Should().ThrowAsync<EventsLostException>("no overflow into a malformed stream id");
+    }
+
+    [Test]
+    public async Task A2024ConnectionIsServedOnlyByItsNode_AndItsQuotaIsFreedWhenItEnds_TR60(CancellationToken cancellationToken)
+    {
+        await using var nodes = Nodes(o => o.MaxAnonymousSessionsPerAddress = 1);
+        var owner = new SessionOwner(null, "10.0.0.9", "/mcp");
+        var connection = (await nodes.A.Sessions.CreateAsync(McpProtocolVersion.V2024_11_05, httpSse2024: true, owner, cancellationToken)).Session!;
+        (await nodes.A.Sessions.GetAsync(connection.Id, cancellationToken)).Should().BeSameAs(connection);
+        (await nodes.B.Sessions.GetAsync(connection.Id, cancellationToken)).Should().BeNull("its /messages can only be answered on the node holding its SSE connection");
+        (await nodes.B.Sessions.CreateAsync(McpProtocolVersion.V2024_11_05, true, owner, cancellationToken)).Refusal.Should().Be(RejectionReason.SessionQuotaExceeded);
+        (await nodes.B.Sessions.CreateAsync(McpProtocolVersion.Unknown, false, owner, cancellationToken)).Session.Should().NotBeNull("2024-11-05 connections count apart from 2025 sessions");
+
+        (await nodes.A.Sessions.RemoveAsync(connection.Id, cancellationToken)).Should().BeTrue();
+        (await nodes.B.Sessions.CreateAsync(McpProtocolVersion.V2024_11_05, true, owner, cancellationToken)).Session.Should().NotBeNull("the ended connection's quota slot is free again");
+    }
+
     private static ReadOnlyMemory<byte> Json(int n) => System.Text.Encoding.UTF8.GetBytes("{\"n\":" + n + "}");
 
     private static async Task<List<long>> ReadAvailableAsync(IEventStreamReader reader, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
             return ValueTask.CompletedTask;
         }
 
-        if (bus is not null)
+        if (bus is not null && session.IsOutgoingIdOfAnotherCopy(message.Id))
         {
             return bus.PublishAsync(session.Id, OtherNodes.Serialize(message));
         }
@@ -118,6 +118,12 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
         catch (OperationCanceledException) when (context.IsCancellationRequested)
         {
             // Cancelled: no response (UT-09).
+        }
+        catch (StoreUnavailableException) when (!context.HasResponded && sink is not null)
+        {
+            // A shared store is out of reach: the transport answers 503 with Retry-After when nothing was sent yet,
+            // or ends the stream that was.
+            throw;
         }
         catch (Exception e)
         {

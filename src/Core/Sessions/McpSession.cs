@@ -61,6 +61,14 @@ public sealed class McpSession : IAsyncDisposable
 
     private readonly string? _copyTag;
 
+    /// <summary>
+    /// Whether <paramref name="id"/> has the shape of a request another copy of this session sent (<c>s{tag}-{n}</c>,
+    /// not this copy's tag): only such an answer is worth sending to the other nodes; anything else is unknown (JR-18).
+    /// </summary>
+    internal bool IsOutgoingIdOfAnotherCopy(in RequestId id) =>
+        _copyTag is not null && id.IsString && id.ToString() is { Length: > 10 } text && text[0] == 's' && text[9] == '-'
+        && !text.AsSpan(1, 8).SequenceEqual(_copyTag);
+
     /// <summary>A new secret session id for a store to give a session: 128 random bits, Base64Url (TR-49, TR-50).</summary>
     public static string NewId() => SessionIdGenerator.NewSessionId();
 
@@ -82,6 +90,9 @@ public sealed class McpSession : IAsyncDisposable
     /// A store never evicts a session that is.
     /// </summary>
     public bool IsActive => ActiveRequests > 0 || Standalone is not null;
+
+    /// <summary>Whether this process holds the session's standalone stream (a 2025 GET, the 2024-11-05 connection, stdio's output).</summary>
+    public bool HasOpenStream => Standalone is not null;
 
     /// <summary>When the session was last active, as a <see cref="TimeProvider"/> timestamp of its store's clock.</summary>
     public long LastActivityTimestamp => LastActivity;

@@ -281,7 +281,16 @@ public sealed class StdioServerTransport : IAsyncDisposable
     /// <summary>Writes one message as one line; false when the output is closed.</summary>
     internal async ValueTask<bool> WriteAsync<TState>(McpMessageWriter<TState> write, TState state)
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _writeLock.WaitAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The transport was disposed: the output is closed.
+            return false;
+        }
+
         try
         {
             _buffer.ResetWrittenCount();

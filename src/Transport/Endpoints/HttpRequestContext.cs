@@ -109,7 +109,16 @@ internal sealed class HttpRequestContext : McpRequestContext, IMcpHttpFeature
         if (!isError && Session is { IsInitialized: false } session && Message.Method == McpMethod.Initialize && session.ProtocolVersion != McpProtocolVersion.Unknown)
         {
             session.IsInitialized = true;
-            await session.SaveAsync().ConfigureAwait(false);
+            try
+            {
+                await session.SaveAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                // Not recorded, so not live: the handshake's caller ends the session.
+                session.IsInitialized = false;
+                throw;
+            }
         }
 
         // The status is decided before the first byte (edge case 6): only a modern answer that opens with one of these

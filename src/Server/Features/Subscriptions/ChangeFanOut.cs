@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
+using System.Text;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Sessions;
+using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Sessions;
 
 namespace Mcp.Raw.Server.Features.Subscriptions;
@@ -8,10 +11,18 @@ namespace Mcp.Raw.Server.Features.Subscriptions;
 /// Announces changes to everyone who should hear them: 2025 sessions as unsolicited notifications on their GET
 /// stream (SV-11, SV-19, SV-27), 2026-07-28 listen streams that asked for them (M-SB-02, M-SB-06, M-SB-07). The
 /// sessions are the initialized ones of the one registry, <see cref="ISessionStore.Local"/> (none without a store).
+/// With an <see cref="IChangeBroadcast"/> (several processes) a change also goes to the other processes, which
+/// announce it to their own listeners and to the sessions whose GET stream they hold; a session's copies elsewhere
+/// then stay silent, so each client hears a change once.
 /// </summary>
-internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sessions, ListenerRegistry listeners)
+internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sessions, ListenerRegistry listeners, IChangeBroadcast? broadcast)
 {
-    private IEnumerable<McpSession> Initialized => sessions is null ? [] : sessions.Local.Where(static s => s.IsInitialized);
+    private const byte ListTag = (byte)'L';
+    private const byte ResourceTag = (byte)'R';
+    private const byte TaskTag = (byte)'T';
+
+    /// <summary>The sessions to announce to: every initialized one, or with a broadcast the ones whose GET is here.</summary>
+    private IEnumerable<McpSession> Initialized => sessions is null ? [] : sessions.Local.Where(s => s.IsInitialized && (broadcast is null || s.HasOpenStream));
 
     /// <summary>A list changed (when <see cref="McpServerOptions.AnnounceListChanges"/> is on).</summary>
     public void ListChanged(ChangeKind kind)
@@ -21,9 +32,79 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
             return;
         }
 
+        AnnounceListChanged(kind);
+        if (broadcast is not null)
+        {
+            Publish([ListTag, (byte)kind]);
+        }
+    }
+
+    /// <summary>A task's new status, to the listen streams that follow it (T-24).</summary>
+    public void TaskChanged(string taskId, ReadOnlyMemory<byte> detailedTask)
+    {
+        AnnounceTaskChanged(taskId, detailedTask);
+        if (broadcast is not null)
+        {
+            var id = Encoding.UTF8.GetBytes(taskId);
+            var message = new byte[3 + id.Length + detailedTask.Length];
+            message[0] = TaskTag;
+            BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(1), checked((ushort)id.Length));
+            id.CopyTo(message, 3);
+            detailedTask.Span.CopyTo(message.AsSpan(3 + id.Length));
+            Publish(message);
+        }
+    }
+
+    /// <summary>A resource changed: every session subscribed to it (or to a parent) and every listener that named it.</summary>
+    public async ValueTask ResourceUpdatedAsync(string uri)
+    {
+        await AnnounceResourceUpdatedAsync(uri).ConfigureAwait(false);
+        if (broadcast is not null)
+        {
+            Publish([ResourceTag, .. Encoding.UTF8.GetBytes(uri)]);
+        }
+    }
+
+    /// <summary>A change another process published: announced here only, never published again.</summary>
+    public async ValueTask ReceiveAsync(ReadOnlyMemory<byte> message)
+    {
+        if (message.IsEmpty)
+        {
+            return;
+        }
+
+        var body = message.Span[1..];
+        switch (message.Span[0])
+        {
+            case ListTag when body.Length == 1 && options.AnnounceListChanges:
+                AnnounceListChanged((ChangeKind)body[0]);
+                break;
+            case ResourceTag:
+                await AnnounceResourceUpdatedAsync(Encoding.UTF8.GetString(body)).ConfigureAwait(false);
+                break;
+            case TaskTag when body.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(body) is var length && body.Length >= 2 + length:
+                AnnounceTaskChanged(Encoding.UTF8.GetString(body.Slice(2, length)), message[(3 + length)..]);
+                break;
+        }
+    }
+
+    private void AnnounceListChanged(ChangeKind kind)
+    {
         foreach (var session in Initialized)
         {
-            _ = session.SendUnsolicitedAsync(static (w, o, k) => w.WriteNotification(o, Change.ListChangedMethod(k), "{}"u8), kind).AsTask();
+            _ = SendAsync(session, kind);
+        }
+
+        static async Task SendAsync(McpSession session, ChangeKind kind)
+        {
+            try
+            {
+                await session.SendUnsolicitedAsync(static (w, o, k) => w.WriteNotification(o, Change.ListChangedMethod(k), "{}"u8), kind).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException)
+            {
+                // The session's log is out of reach: this announcement is lost for it; it re-lists when it next asks.
+            }
         }
 
         foreach (var listener in listeners.Open)
@@ -35,8 +116,7 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
         }
     }
 
-    /// <summary>A task's new status, to the listen streams that follow it (T-24).</summary>
-    public void TaskChanged(string taskId, ReadOnlyMemory<byte> detailedTask)
+    private void AnnounceTaskChanged(string taskId, ReadOnlyMemory<byte> detailedTask)
     {
         foreach (var listener in listeners.Open)
         {
@@ -47,14 +127,20 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
         }
     }
 
-    /// <summary>A resource changed: every session subscribed to it (or to a parent) and every listener that named it.</summary>
-    public async ValueTask ResourceUpdatedAsync(string uri)
+    private async ValueTask AnnounceResourceUpdatedAsync(string uri)
     {
         foreach (var session in Initialized)
         {
             if (session.HandlerState is SessionState { HasSubscriptions: true } state && state.Subscriptions.Keys.Any(s => Change.IsSameOrChild(uri, s)))
             {
-                await session.SendUnsolicitedAsync(static (w, o, uri) => w.WriteNotification(o, McpMethods.NotificationsResourcesUpdated, new ResourceUriParams { Uri = uri }, McpJsonContext.Default.ResourceUriParams), uri).ConfigureAwait(false);
+                try
+                {
+                    await session.SendUnsolicitedAsync(static (w, o, uri) => w.WriteNotification(o, McpMethods.NotificationsResourcesUpdated, new ResourceUriParams { Uri = uri }, McpJsonContext.Default.ResourceUriParams), uri).ConfigureAwait(false);
+                }
+                catch (StoreUnavailableException)
+                {
+                    // This session misses the update (its log is out of reach); the others still get theirs.
+                }
             }
         }
 
@@ -63,6 +149,25 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
             if (listener.ResourceUris is { } uris && uris.Any(s => Change.IsSameOrChild(uri, s)))
             {
                 listener.Post(new Change(ChangeKind.ResourceUpdated, uri));
+            }
+        }
+    }
+
+    /// <summary>Fire and forget: a change that cannot reach the other processes is still announced here.</summary>
+    private void Publish(byte[] message)
+    {
+        _ = PublishAsync(broadcast!, message);
+
+        static async Task PublishAsync(IChangeBroadcast broadcast, byte[] message)
+        {
+            try
+            {
+                await broadcast.PublishAsync(message).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StoreUnavailableException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The other processes miss this change (the bus is away, or this process is stopping); their clients
+                // see the new lists when they next ask.
             }
         }
     }

@@ -1,5 +1,6 @@
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
+using Mcp.Raw.Server.Tasks;
 using Mcp.Raw.Transport.Handling;
 
 namespace Mcp.Raw.Server.Features.Tasks;
@@ -19,6 +20,11 @@ internal sealed class CancelTaskHandler(McpServer server) : RequestHandler(serve
             if (Server.Tasks.Running(task.TaskId) is { } running)
             {
                 await running.CancelAsync().ConfigureAwait(false);
+            }
+            else if (Server.Broadcast is { } broadcast && !task.State.IsTerminal())
+            {
+                // Its tool runs in another process of the deployment.
+                await broadcast.PublishAsync(TaskControl.Encode(TaskControl.Cancel, task.TaskId)).ConfigureAwait(false);
             }
 
             await TaskJson.RespondAckAsync(context, Server.ServerInfoMeta).ConfigureAwait(false);

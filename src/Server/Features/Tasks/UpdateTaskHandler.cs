@@ -2,6 +2,7 @@ using System.Text.Json;
 using Mcp.Raw.Protocol.JsonRpc;
 using Mcp.Raw.Protocol.Mcp;
 using Mcp.Raw.Server.Dispatch;
+using Mcp.Raw.Server.Tasks;
 using Mcp.Raw.Transport.Handling;
 
 namespace Mcp.Raw.Server.Features.Tasks;
@@ -27,6 +28,11 @@ internal sealed class UpdateTaskHandler(McpServer server) : RequestHandler(serve
             if (Server.Tasks.Running(task.TaskId) is { } running)
             {
                 await running.AnswerAsync(responses).ConfigureAwait(false);
+            }
+            else if (Server.Broadcast is { } broadcast && !task.State.IsTerminal())
+            {
+                // Its tool runs in another process of the deployment.
+                await broadcast.PublishAsync(TaskControl.Encode(TaskControl.Update, task.TaskId, System.Text.Encoding.UTF8.GetBytes(responses.GetRawText()))).ConfigureAwait(false);
             }
 
             await TaskJson.RespondAckAsync(context, Server.ServerInfoMeta).ConfigureAwait(false);
