@@ -2,9 +2,6 @@ using Mcp.Raw.Redis;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Events;
 using Mcp.Raw.Transport.Sessions;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,12 +35,9 @@ public static class McpRawRedisServiceCollectionExtensions
         services.RemoveAll<ISessionStore>();
         services.RemoveAll<ISessionBus>();
 
-        // The MRTR key ring: Data Protection with its keys in Redis, under one application name on every node.
-        services.AddDataProtection().SetApplicationName("mcp-raw");
-        services.AddOptions<KeyManagementOptions>().Configure<RedisConnection, IOptions<McpRedisOptions>>(static (o, redis, options) =>
-            o.XmlRepository = new RedisXmlRepository(redis.GetDatabase, options.Value.KeyPrefix + "dataprotection-keys"));
+        // The MRTR key ring: a Data Protection system of its own with its keys in Redis (the app's stays the app's).
         services.RemoveAll<IMcpStateProtector>();
-        services.AddSingleton<IMcpStateProtector>(static sp => new DataProtectionStateProtector(sp.GetRequiredService<IDataProtectionProvider>()));
+        services.AddSingleton<IMcpStateProtector>(static sp => new DataProtectionStateProtector(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<IOptions<McpRedisOptions>>().Value));
         services.AddSingleton<ISessionBus>(static sp => new RedisSessionBus(sp.GetRequiredService<RedisConnection>()));
         services.RemoveAll<Mcp.Raw.Server.Tasks.ITaskStore>();
         services.AddSingleton<Mcp.Raw.Server.Tasks.ITaskStore>(static sp => new RedisTaskStore(sp.GetRequiredService<RedisConnection>(), sp.GetService<TimeProvider>()));

@@ -9,7 +9,7 @@ namespace Mcp.Raw.Redis;
 /// commands fail fast while it is away (<see cref="RedisConnectionException"/>), and the multiplexer reconnects by
 /// itself when it returns.
 /// </summary>
-internal sealed partial class RedisConnection : IAsyncDisposable
+internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
 {
     private readonly ConfigurationOptions _configuration;
     private readonly ILogger _logger;
@@ -78,6 +78,13 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     /// <summary>The database, for Data Protection's synchronous key repository: it connects (at most once) by blocking.</summary>
     public IDatabase GetDatabase() => (Volatile.Read(ref _multiplexer) ?? GetAsync().AsTask().GetAwaiter().GetResult()).GetDatabase();
+
+    /// <summary>Closes the connection, for a container disposed synchronously.</summary>
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _multiplexer, null)?.Dispose();
+        _connectLock.Dispose();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -60,6 +60,8 @@ internal static class RedisSessionScripts
         redis.call('ZADD', owner, ARGV[4], ARGV[2])
         redis.call('PEXPIRE', owner, ARGV[3])
         if redis.call('ZSCORE', p .. 'sse2024', ARGV[2]) then redis.call('ZADD', p .. 'sse2024', ARGV[4], ARGV[2]) end
+        -- The standalone stream's count lives as long as its session: its ids are never reused.
+        redis.call('PEXPIRE', p .. 'e:' .. tag .. ':0:m', ARGV[3])
         return v
         """;
 

@@ -17,7 +17,7 @@ namespace Mcp.Raw.Redis;
 /// the table, each owner's quota, the 2024-11-05 connections. At a cap a new session is refused (429 or 503): which
 /// of another node's sessions is idle is not known here, so none is evicted for it.
 /// </summary>
-public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
+public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, McpSession> _local = new(StringComparer.Ordinal);
     private readonly RedisConnection _redis;
@@ -234,6 +234,12 @@ public sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Ends this node's copies, for a container disposed synchronously (ending a copy does no I/O: it waits only for
+    /// the callbacks on the copies' <see cref="McpSession.Ended"/> tokens).
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -117,6 +117,9 @@ public sealed partial class McpServer : IMcpMessageHandler, IDisposable
 
     internal ListenerRegistry Listeners { get; }
 
+    /// <summary>The fan-out of changes.</summary>
+    internal ChangeFanOut Changes => _changes;
+
     /// <summary>The deployment's change broadcast, when there are several processes.</summary>
     internal IChangeBroadcast? Broadcast { get; }
 

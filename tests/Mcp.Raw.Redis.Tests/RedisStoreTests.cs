@@ -1,4 +1,5 @@
 using Mcp.Raw.Protocol.Mcp;
+using Microsoft.AspNetCore.DataProtection;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Events;
 using Mcp.Raw.Transport.Sessions;
@@ -204,6 +205,26 @@ public sealed class RedisStoreTests
 
         (await nodes.A.Sessions.RemoveAsync(connection.Id, cancellationToken)).Should().BeTrue();
         (await nodes.B.Sessions.CreateAsync(McpProtocolVersion.V2024_11_05, true, owner, cancellationToken)).Session.Should().NotBeNull("the ended connection's quota slot is free again");
+    }
+
+    [Test]
+    public void TheRequestStateKeyRingIsItsOwn_TheAppsDataProtectionStaysAsTheAppSetIt()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddDataProtection().SetApplicationName("the-app");
+        services.AddMcpRawRedis(_redis.Configuration, o => o.KeyPrefix = "dp" + Guid.NewGuid().ToString("N")[..8] + ":");
+        using var provider = services.BuildServiceProvider();
+
+        var app = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.DataProtection.DataProtectionOptions>>().Value;
+        app.ApplicationDiscriminator.Should().Be("the-app", "the app's cookies and antiforgery tokens keep their keys");
+        var keys = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>().Value;
+        keys.XmlRepository.Should().BeNull("the app's key ring is not moved into Redis");
+
+        var protector = provider.GetRequiredService<IMcpStateProtector>();
+        var sealedState = protector.Protect([1, 2, 3]);
+        protector.Unprotect(sealedState).Should().Equal(1, 2, 3);
+        sealedState[^1] ^= 0xFF;
+        protector.Unprotect(sealedState).Should().BeNull("a tampered state does not open");
     }
 
     private static ReadOnlyMemory<byte> Json(int n) => System.Text.Encoding.UTF8.GetBytes("{\"n\":" + n + "}");

@@ -119,12 +119,6 @@ internal sealed partial class MessageDispatcher(IMcpMessageHandler handler, ILog
         {
             // Cancelled: no response (UT-09).
         }
-        catch (StoreUnavailableException) when (!context.HasResponded && sink is not null)
-        {
-            // A shared store is out of reach: the transport answers 503 with Retry-After when nothing was sent yet,
-            // or ends the stream that was.
-            throw;
-        }
         catch (Exception e)
         {
             LogHandlerFailed(logger, context.Message.MethodName, e);

@@ -17,7 +17,9 @@ internal sealed class ChangeBroadcastRelay(IServiceProvider services) : IHostedS
     {
         if (services.GetService<IChangeBroadcast>() is { } broadcast)
         {
-            _subscription = await broadcast.SubscribeAsync(services.GetRequiredService<McpServer>().ReceiveBroadcastAsync, cancellationToken).ConfigureAwait(false);
+            var server = services.GetRequiredService<McpServer>();
+            _subscription = await broadcast.SubscribeAsync(server.ReceiveBroadcastAsync, cancellationToken).ConfigureAwait(false);
+            server.Changes.StartPublishing();
         }
     }
 

@@ -21,6 +21,17 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
     private const byte ResourceTag = (byte)'R';
     private const byte TaskTag = (byte)'T';
 
+    /// <summary>The largest DetailedTask sent to other processes; a larger one (a big result) is read with tasks/get there.</summary>
+    private const int MaxBroadcastTaskBytes = 64 * 1024;
+
+    private volatile bool _publishing;
+
+    /// <summary>
+    /// From now on changes go to the other processes too (the relay starts it once the host runs): what the server's
+    /// own registration raises while it is built is no change for anyone else.
+    /// </summary>
+    public void StartPublishing() => _publishing = true;
+
     /// <summary>The sessions to announce to: every initialized one, or with a broadcast the ones whose GET is here.</summary>
     private IEnumerable<McpSession> Initialized => sessions is null ? [] : sessions.Local.Where(s => s.IsInitialized && (broadcast is null || s.HasOpenStream));
 
@@ -33,7 +44,7 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
         }
 
         AnnounceListChanged(kind);
-        if (broadcast is not null)
+        if (broadcast is not null && _publishing)
         {
             Publish([ListTag, (byte)kind]);
         }
@@ -43,7 +54,7 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
     public void TaskChanged(string taskId, ReadOnlyMemory<byte> detailedTask)
     {
         AnnounceTaskChanged(taskId, detailedTask);
-        if (broadcast is not null)
+        if (broadcast is not null && _publishing && detailedTask.Length <= MaxBroadcastTaskBytes)
         {
             var id = Encoding.UTF8.GetBytes(taskId);
             var message = new byte[3 + id.Length + detailedTask.Length];
@@ -59,7 +70,7 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
     public async ValueTask ResourceUpdatedAsync(string uri)
     {
         await AnnounceResourceUpdatedAsync(uri).ConfigureAwait(false);
-        if (broadcast is not null)
+        if (broadcast is not null && _publishing)
         {
             Publish([ResourceTag, .. Encoding.UTF8.GetBytes(uri)]);
         }
@@ -76,7 +87,7 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
         var body = message.Span[1..];
         switch (message.Span[0])
         {
-            case ListTag when body.Length == 1 && options.AnnounceListChanges:
+            case ListTag when body.Length == 1 && body[0] <= (byte)ChangeKind.Resources && options.AnnounceListChanges:
                 AnnounceListChanged((ChangeKind)body[0]);
                 break;
             case ResourceTag:
@@ -164,10 +175,10 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
             {
                 await broadcast.PublishAsync(message).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is StoreUnavailableException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception)
             {
-                // The other processes miss this change (the bus is away, or this process is stopping); their clients
-                // see the new lists when they next ask.
+                // Whatever went wrong (the bus away, this process stopping), the other processes miss this change and
+                // their clients see the new lists when they next ask; nothing here awaits it.
             }
         }
     }

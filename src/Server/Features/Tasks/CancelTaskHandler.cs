@@ -23,7 +23,9 @@ internal sealed class CancelTaskHandler(McpServer server) : RequestHandler(serve
             }
             else if (Server.Broadcast is { } broadcast && !task.State.IsTerminal())
             {
-                // Its tool runs in another process of the deployment.
+                // Its tool runs in another process of the deployment: cancelled in the shared store here (so the
+                // acknowledgement holds even if the message is lost), then that process is told to stop the tool.
+                await Server.Tasks.CancelInStoreAsync(task.TaskId).ConfigureAwait(false);
                 await broadcast.PublishAsync(TaskControl.Encode(TaskControl.Cancel, task.TaskId)).ConfigureAwait(false);
             }
 

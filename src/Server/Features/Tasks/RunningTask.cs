@@ -167,10 +167,13 @@ internal sealed partial class RunningTask(string taskId, ITaskStore store, ILogg
         }
     }
 
+    /// <summary>A task as cancelled (terminal from here on, T-18).</summary>
+    internal static McpTaskRecord Cancelled(McpTaskRecord task) => task with { State = McpTaskState.Cancelled, InputRequests = default, StatusMessage = "Cancelled at the client's request." };
+
     /// <summary>Ends the task as cancelled now (terminal from here on, T-18) and tells the tool to stop.</summary>
     public async ValueTask CancelAsync()
     {
-        await UpdateAsync(t => t with { State = McpTaskState.Cancelled, InputRequests = default, StatusMessage = "Cancelled at the client's request." }).ConfigureAwait(false);
+        await UpdateAsync(Cancelled).ConfigureAwait(false);
 
         // The source is never disposed (it has no timer): a cancel racing the task's end cannot fail.
         await _cancellation.CancelAsync().ConfigureAwait(false);

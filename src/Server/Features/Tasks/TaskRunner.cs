@@ -25,6 +25,12 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
 
     public ITaskStore Store => store;
 
+    /// <summary>
+    /// A task cancelled through this process while its tool runs in another (T-22): it is cancelled in the shared
+    /// store here, so its state is right whether or not the message that stops the tool arrives.
+    /// </summary>
+    public ValueTask<McpTaskRecord?> CancelInStoreAsync(string taskId) => store.UpdateAsync(taskId, RunningTask.Cancelled);
+
     /// <summary>The tasks running on this node.</summary>
     public int RunningCount => _running.Count;
 
@@ -161,7 +167,8 @@ internal sealed class TaskRunner(McpServer server, ITaskStore store)
     /// <summary>A task's new state, as <c>notifications/tasks</c> to the listen streams that follow it (T-24).</summary>
     private void Announce(McpTaskRecord task)
     {
-        if (server.ListenerCount > 0)
+        // With a broadcast, a listener on another node may follow it.
+        if (server.ListenerCount > 0 || server.Broadcast is not null)
         {
             server.AnnounceTaskChanged(task.TaskId, TaskJson.Detailed(task));
         }
