@@ -10,6 +10,22 @@ namespace Mcp.Raw.Redis;
 internal static class RedisSessionScripts
 {
     /// <summary>
+    /// <c>header(v)</c>: the quota key and the tag of a record (<see cref="RedisSessionRecord"/>: two length-prefixed
+    /// fields before its JSON), for the scripts that find a session's other keys from its record.
+    /// </summary>
+    private const string Header = """
+        local function header(v)
+          local c = string.find(v, ':', 1, true)
+          local ql = tonumber(string.sub(v, 1, c - 1))
+          local rest = c + ql + 1
+          local c2 = string.find(v, ':', rest, true)
+          local tl = tonumber(string.sub(v, rest, c2 - 1))
+          return string.sub(v, c + 1, c + ql), string.sub(v, c2 + 1, c2 + tl)
+        end
+
+        """;
+
+    /// <summary>
     /// ARGV: prefix, id, record, ttl ms, now ms, max sessions, per-owner quota, quota key, tag, is 2024 (0/1),
     /// max 2024. Returns 0 created, 1 table full, 2 owner at quota, 3 tag taken, 4 too many 2024-11-05 connections.
     /// </summary>
@@ -39,15 +55,7 @@ internal static class RedisSessionScripts
     /// Reads a record and marks the session active (its TTL and its scores renewed). ARGV: prefix, id, ttl ms, now ms.
     /// Returns the record, or nil when the session is unknown, expired or deleted.
     /// </summary>
-    public const string Touch = """
-        local function header(v)
-          local c = string.find(v, ':', 1, true)
-          local ql = tonumber(string.sub(v, 1, c - 1))
-          local rest = c + ql + 1
-          local c2 = string.find(v, ':', rest, true)
-          local tl = tonumber(string.sub(v, rest, c2 - 1))
-          return string.sub(v, c + 1, c + ql), string.sub(v, c2 + 1, c2 + tl)
-        end
+    public const string Touch = Header + """
         local p = ARGV[1]
         local key = p .. 's:' .. ARGV[2]
         local v = redis.call('GET', key)
@@ -78,15 +86,7 @@ internal static class RedisSessionScripts
     /// Ends a session everywhere: the record, its tag, its scores, then one message to every node. ARGV: prefix, id.
     /// Returns the tag, or nil when the session was not there.
     /// </summary>
-    public const string Remove = """
-        local function header(v)
-          local c = string.find(v, ':', 1, true)
-          local ql = tonumber(string.sub(v, 1, c - 1))
-          local rest = c + ql + 1
-          local c2 = string.find(v, ':', rest, true)
-          local tl = tonumber(string.sub(v, rest, c2 - 1))
-          return string.sub(v, c + 1, c + ql), string.sub(v, c2 + 1, c2 + tl)
-        end
+    public const string Remove = Header + """
         local p = ARGV[1]
         local key = p .. 's:' .. ARGV[2]
         local v = redis.call('GET', key)

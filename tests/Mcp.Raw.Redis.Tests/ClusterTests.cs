@@ -42,11 +42,8 @@ public sealed class ClusterTests
         events.Where(e => e.Data.Length > 0).Select(e => (string?)JsonNode.Parse(e.Data)!["method"] ?? "result")
             .Should().Equal("notifications/progress", "notifications/message", "notifications/progress", "notifications/message", "result");
 
-        using (var get = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint))
+        using (var get = GetRequest(cluster, session))
         {
-            get.Headers.Add("Accept", "text/event-stream");
-            get.Headers.Add("Mcp-Session-Id", session);
-            get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
             using var stream = await cluster.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
             stream.StatusCode.Should().Be(HttpStatusCode.OK, "the GET stream opens on a node that never saw the session before");
             stream.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
@@ -96,11 +93,7 @@ public sealed class ClusterTests
         seen.Should().HaveCount(3);
         var lastId = seen[^1].Id!;
 
-        using var resume = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
-        resume.Headers.Add("Accept", "text/event-stream");
-        resume.Headers.Add("Mcp-Session-Id", session);
-        resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
-        resume.Headers.Add("Last-Event-ID", lastId);
+        using var resume = GetRequest(cluster, session, lastId);
         using var resumed = await cluster.Client.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
         resumed.StatusCode.Should().Be(HttpStatusCode.OK);
         NodeOf(resumed).Should().NotBe(callNode, "the resumed stream is served by another node than the one running the tool");
@@ -167,10 +160,7 @@ public sealed class ClusterTests
         await using var cluster = await Cluster.StartAsync(_redis.Configuration);
         var session = await InitializeAsync(cluster, "{}");
 
-        using var get = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
-        get.Headers.Add("Accept", "text/event-stream");
-        get.Headers.Add("Mcp-Session-Id", session);
-        get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        using var get = GetRequest(cluster, session);
         using var stream = await cluster.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         stream.StatusCode.Should().Be(HttpStatusCode.OK);
         var streamNode = NodeOf(stream);
@@ -193,10 +183,7 @@ public sealed class ClusterTests
         await using var redis = await RedisServer.StartAsync();
         await using var cluster = await Cluster.StartAsync(redis.Configuration);
         var session = await InitializeAsync(cluster, "{}");
-        using var get = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
-        get.Headers.Add("Accept", "text/event-stream");
-        get.Headers.Add("Mcp-Session-Id", session);
-        get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        using var get = GetRequest(cluster, session);
         using var stream = await cluster.Client.SendAsync(get, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         stream.StatusCode.Should().Be(HttpStatusCode.OK);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cancellationToken));
@@ -340,11 +327,7 @@ public sealed class ClusterTests
         HttpResponseMessage? resumed = null;
         for (var attempt = 0; attempt < 3 && resumed is null; attempt++)
         {
-            var resume = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
-            resume.Headers.Add("Accept", "text/event-stream");
-            resume.Headers.Add("Mcp-Session-Id", session);
-            resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
-            resume.Headers.Add("Last-Event-ID", lastId);
+            var resume = GetRequest(cluster, session, lastId);
             var response = await cluster.Client.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode == HttpStatusCode.BadGateway)
             {
@@ -511,6 +494,21 @@ public sealed class ClusterTests
         using var ready = await PostAsync(cluster, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session);
         ready.StatusCode.Should().Be(HttpStatusCode.Accepted);
         return session;
+    }
+
+    /// <summary>A GET of the session's stream (a resume when <paramref name="lastEventId"/> is given).</summary>
+    private static HttpRequestMessage GetRequest(Cluster cluster, string session, string? lastEventId = null)
+    {
+        var get = new HttpRequestMessage(HttpMethod.Get, cluster.Endpoint);
+        get.Headers.Add("Accept", "text/event-stream");
+        get.Headers.Add("Mcp-Session-Id", session);
+        get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        if (lastEventId is not null)
+        {
+            get.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        return get;
     }
 
     private static string NodeOf(HttpResponseMessage response) => response.Headers.GetValues(Cluster.NodeHeader).Single();

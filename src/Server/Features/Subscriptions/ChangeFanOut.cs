@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.Text;
 using Mcp.Raw.Protocol.Mcp;
+using Mcp.Raw.Server.Features.Tasks;
 using Mcp.Raw.Server.Sessions;
 using Mcp.Raw.Transport;
 using Mcp.Raw.Transport.Sessions;
@@ -56,13 +56,7 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
         AnnounceTaskChanged(taskId, detailedTask);
         if (broadcast is not null && _publishing && detailedTask.Length <= MaxBroadcastTaskBytes)
         {
-            var id = Encoding.UTF8.GetBytes(taskId);
-            var message = new byte[3 + id.Length + detailedTask.Length];
-            message[0] = TaskTag;
-            BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(1), checked((ushort)id.Length));
-            id.CopyTo(message, 3);
-            detailedTask.Span.CopyTo(message.AsSpan(3 + id.Length));
-            Publish(message);
+            Publish(TaskControl.Encode(TaskTag, taskId, detailedTask.Span));
         }
     }
 
@@ -93,8 +87,8 @@ internal sealed class ChangeFanOut(McpServerOptions options, ISessionStore? sess
             case ResourceTag:
                 await AnnounceResourceUpdatedAsync(Encoding.UTF8.GetString(body)).ConfigureAwait(false);
                 break;
-            case TaskTag when body.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(body) is var length && body.Length >= 2 + length:
-                AnnounceTaskChanged(Encoding.UTF8.GetString(body.Slice(2, length)), message[(3 + length)..]);
+            case TaskTag when TaskControl.TryDecode(message, out var taskId, out var detailedTask):
+                AnnounceTaskChanged(taskId, detailedTask);
                 break;
         }
     }

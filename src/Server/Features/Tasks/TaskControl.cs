@@ -8,7 +8,7 @@ namespace Mcp.Raw.Server.Features.Tasks;
 /// <c>tasks/update</c> and <c>tasks/cancel</c> for a task whose tool runs in another process of the deployment: sent
 /// on the change broadcast (<see cref="Transport.IChangeBroadcast"/>), acted on by the process that runs it. A
 /// message is a tag (<see cref="Update"/> or <see cref="Cancel"/>), the task id's length and the id, then the
-/// answers' JSON for an update.
+/// answers' JSON for an update. A task's status on the broadcast has the same layout (<see cref="Encode"/>).
 /// </summary>
 internal static class TaskControl
 {
@@ -28,21 +28,31 @@ internal static class TaskControl
         return message;
     }
 
-    /// <summary>Acts on a message from another process, if the task runs here; anything else is ignored.</summary>
-    public static async ValueTask ReceiveAsync(TaskRunner tasks, ReadOnlyMemory<byte> message)
+    /// <summary>Reads what <see cref="Encode"/> wrote after its tag: the task id and the payload; false when malformed.</summary>
+    public static bool TryDecode(ReadOnlyMemory<byte> message, out string taskId, out ReadOnlyMemory<byte> payload)
     {
         var span = message.Span;
         if (span.Length < 3 || BinaryPrimitives.ReadUInt16BigEndian(span[1..]) is var length && span.Length < 3 + length)
         {
-            return;
+            taskId = string.Empty;
+            payload = default;
+            return false;
         }
 
-        if (tasks.Running(Encoding.UTF8.GetString(span.Slice(3, length))) is not { } running)
+        taskId = Encoding.UTF8.GetString(span.Slice(3, length));
+        payload = message[(3 + length)..];
+        return true;
+    }
+
+    /// <summary>Acts on a message from another process, if the task runs here; anything else is ignored.</summary>
+    public static async ValueTask ReceiveAsync(TaskRunner tasks, ReadOnlyMemory<byte> message)
+    {
+        if (!TryDecode(message, out var taskId, out var payload) || tasks.Running(taskId) is not { } running)
         {
             return;
         }
 
-        if (span[0] == Cancel)
+        if (message.Span[0] == Cancel)
         {
             await running.CancelAsync().ConfigureAwait(false);
             return;
@@ -50,7 +60,7 @@ internal static class TaskControl
 
         try
         {
-            using var answers = JsonDocument.Parse(message[(3 + length)..]);
+            using var answers = JsonDocument.Parse(payload);
             await running.AnswerAsync(answers.RootElement).ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or McpException)
